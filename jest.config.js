@@ -1,0 +1,16 @@
+// One jest run over every package. Tests import workspace packages from source
+// so that a failing test points at the line that broke, not at compiled output.
+/** @type {import('jest').Config} */
+const swc = ['@swc/jest', { jsc: { target: 'es2023', parser: { syntax: 'typescript' } } }];
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    '^@callbridge/(core|sandbox|relay|cli)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@callbridge/(core|sandbox|relay|cli)/(.*)$': '<rootDir>/packages/$1/src/$2',
+  },
+  testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testTimeout: 20000,
+};

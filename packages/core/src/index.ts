@@ -1,0 +1,15 @@
+export * from './spec/types';
+export * from './spec/fields';
+export * from './spec/define';
+export * from './spec/describe';
+export * from './errors';
+export * from './client';
+export * from './registry';
+export * from './transport/types';
+export { axiosTransport, type AxiosTransportOptions } from './transport/axios';
+export { RateLimiter } from './engine/rate-limiter';
+export { DEFAULT_RETRY, backoffDelay, waitFromHeaders, type RetryOptions } from './engine/retry';
+export { paginate, type PaginateOptions, type FetchPage } from './engine/paginate';
+export { systemClock, realSleep, type Clock, type Sleep } from './engine/clock';
+export { getPath } from './engine/path';
+export { vyora } from './providers/vyora';
