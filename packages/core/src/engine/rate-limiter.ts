@@ -1,16 +1,16 @@
 import type { Clock, Sleep } from './clock';
 
 /**
- * Keeps a client under its plan rate (GCRA, the token bucket's arithmetic without a timer):
- * a burst of up to `requests`, then one request every `perMs / requests`. Each caller
- * reserves its slot synchronously, so concurrent callers never share one.
+ * Keeps a client under its plan rate as providers count it: at most `requests` in any
+ * window of `perMs` (a sliding log of the last `requests` start times). A token bucket of
+ * the same size would let twice the plan through in the first window and earn 429s.
+ * Each caller reserves its slot synchronously, so concurrent callers never share one.
  * A provider that reports "0 remaining, resets at T" pauses everyone until T.
  */
 export class RateLimiter {
-  private tat = 0;
+  private readonly starts: number[];
+  private next = 0;
   private pausedUntil = 0;
-  private readonly interval: number;
-  private readonly tolerance: number;
 
   constructor(
     readonly requests: number,
@@ -18,18 +18,21 @@ export class RateLimiter {
     private readonly clock: Clock,
     private readonly sleep: Sleep,
   ) {
-    if (!(requests > 0) || !(perMs > 0)) throw new RangeError('rate limit needs requests > 0 and perMs > 0');
-    this.interval = perMs / requests;
-    this.tolerance = this.interval * (requests - 1);
+    if (!(requests >= 1) || !Number.isInteger(requests) || !(perMs > 0)) {
+      throw new RangeError('rate limit needs a whole number of requests >= 1 and perMs > 0');
+    }
+    this.starts = new Array<number>(requests).fill(-Infinity);
   }
 
-  /** How long the next caller must wait, and its slot taken. */
+  /** Takes the next slot and returns how long its caller must wait for it. */
   reserve(): number {
     const now = this.clock.now();
-    const start = Math.max(this.tat, now);
-    const allowedAt = Math.max(start - this.tolerance, this.pausedUntil);
-    this.tat = Math.max(start, allowedAt) + this.interval;
-    return Math.max(0, Math.ceil(allowedAt - now));
+    // The slot being reused held the request `requests` ago; this one may start a window after it.
+    const oldest = this.starts[this.next] as number;
+    const at = Math.max(now, oldest + this.perMs, this.pausedUntil);
+    this.starts[this.next] = at;
+    this.next = (this.next + 1) % this.requests;
+    return Math.ceil(at - now);
   }
 
   async acquire(signal?: AbortSignal): Promise<void> {
