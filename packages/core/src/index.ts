@@ -12,4 +12,8 @@ export { DEFAULT_RETRY, backoffDelay, waitFromHeaders, type RetryOptions } from 
 export { paginate, type PaginateOptions, type FetchPage } from './engine/paginate';
 export { systemClock, realSleep, type Clock, type Sleep } from './engine/clock';
 export { getPath } from './engine/path';
+export { ayra } from './providers/ayra';
 export { vyora } from './providers/vyora';
+export { aila } from './providers/aila';
+export { ayla } from './providers/ayla';
+export * from './webhooks';

@@ -1,10 +1,13 @@
 import { ProviderClient, type ClientOptions } from './client';
+import { aila } from './providers/aila';
+import { ayla } from './providers/ayla';
+import { ayra } from './providers/ayra';
 import { vyora } from './providers/vyora';
 import { PROVIDER_IDS, type OperationSpec, type ProviderId, type ProviderSpec } from './spec/types';
 import { axiosTransport } from './transport/axios';
 
 /** Every provider's spec, by id. */
-export const providers = { vyora } as const satisfies Partial<Record<ProviderId, ProviderSpec>>;
+export const providers = { ayra, vyora, aila, ayla } as const satisfies Record<ProviderId, ProviderSpec>;
 
 export type Providers = typeof providers;
 

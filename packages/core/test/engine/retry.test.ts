@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { createClient, vyora, CallbridgeError, waitFromHeaders, backoffDelay, DEFAULT_RETRY } from '@callbridge/core';
 import { fakeTime } from './helpers';
+import { ayraLikeOp } from './non-idempotent';
 
 const BASE = 'https://api.vyora.ai';
 
@@ -123,7 +124,6 @@ describe('5xx and network errors', () => {
   });
 
   test('a write without an idempotency key is not repeated after a 5xx', async () => {
-    const { ayraLikeOp } = await import('./non-idempotent');
     const t = fakeTime();
     const scope = nock('https://example.test').post('/things').reply(502, { error: { code: 'bad_gateway', message: 'Bad gateway' } });
     const c = createClient(ayraLikeOp, { apiKey: 'k', clock: t.clock, sleep: t.sleep, rateLimit: false });
