@@ -1,0 +1,107 @@
+import { parseArgs } from 'node:util';
+import { codeOf, messageOf, UsageError } from './errors';
+import { write, type Env, type Io } from './io';
+
+/** What every command gets: the environment and the streams, nothing global. */
+export interface Context {
+  env: Env;
+  /** stderr here blanks out every credential registered with `addSecret`. */
+  io: Io;
+  /** Registers a credential read during this run so that nothing written to stderr shows it. */
+  addSecret(secret: string | undefined): void;
+}
+
+export interface FlagSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+}
+
+export type FlagSpecs = Record<string, FlagSpec>;
+
+export type Flags<O extends FlagSpecs> = {
+  [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string;
+};
+
+/** Flags every command accepts. */
+export const COMMON_FLAGS = {
+  help: { type: 'boolean', short: 'h' },
+  verbose: { type: 'boolean', short: 'v' },
+} as const satisfies FlagSpecs;
+
+export type CommonFlags = Flags<typeof COMMON_FLAGS>;
+
+export interface Parsed<O extends FlagSpecs> {
+  args: string[];
+  flags: Flags<O> & CommonFlags;
+}
+
+export interface CommandDefinition<O extends FlagSpecs> {
+  name: string;
+  /** The argument synopsis after the command name: `<provider> <operation> [--json '{...}']`. */
+  usage: string;
+  /** One line for the command list of `callbridge --help`. */
+  summary: string;
+  /** The body of `callbridge help <name>`: what it does, its options, examples. */
+  help: string;
+  flags: O;
+  run(parsed: Parsed<O>, ctx: Context): Promise<number>;
+}
+
+/** A command as the dispatcher sees it: flags parsed inside, so each module owns its own. */
+export interface Command {
+  name: string;
+  usage: string;
+  summary: string;
+  help: string;
+  run(argv: readonly string[], ctx: Context): Promise<number>;
+}
+
+export function helpText(command: Pick<Command, 'name' | 'usage' | 'summary' | 'help'>): string {
+  return `Usage: callbridge ${command.name} ${command.usage}\n\n${command.summary[0]?.toUpperCase()}${command.summary.slice(1)}.\n\n${command.help.trimEnd()}\n`;
+}
+
+/** node's parseArgs, strict, with its complaints turned into exit-2 usage errors. */
+export function parseFlags<O extends FlagSpecs>(command: string, argv: readonly string[], flags: O): Parsed<O> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: { ...COMMON_FLAGS, ...flags },
+      allowPositionals: true,
+      strict: true,
+    });
+    // Strict parsing guarantees each value has the type its spec declares.
+    return { args: positionals, flags: values as Flags<O> & CommonFlags };
+  } catch (e) {
+    if (!codeOf(e)?.startsWith('ERR_PARSE_ARGS')) throw e;
+    throw new UsageError(messageOf(e), { hints: [`Run \`callbridge help ${command}\` for its options.`] });
+  }
+}
+
+export function defineCommand<const O extends FlagSpecs>(def: CommandDefinition<O>): Command {
+  return {
+    name: def.name,
+    usage: def.usage,
+    summary: def.summary,
+    help: def.help,
+    async run(argv, ctx) {
+      const parsed = parseFlags(def.name, argv, def.flags);
+      if (parsed.flags.help) {
+        await write(ctx.io.stdout, helpText(def));
+        return 0;
+      }
+      return def.run(parsed, ctx);
+    },
+  };
+}
+
+/** Positional arguments beyond those a command takes are a mistake, not something to ignore. */
+export function expectArgs(command: string, args: readonly string[], names: readonly string[], optional = 0): void {
+  const min = names.length - optional;
+  if (args.length < min) {
+    const missing = names[args.length] as string;
+    throw new UsageError(`missing <${missing}>`, { field: missing, hints: [`Run \`callbridge help ${command}\`.`] });
+  }
+  if (args.length > names.length) {
+    throw new UsageError(`unexpected argument "${args[names.length]}"`, { hints: [`Run \`callbridge help ${command}\`.`] });
+  }
+}

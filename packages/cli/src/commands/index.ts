@@ -1,0 +1,12 @@
+import type { Command } from '../command';
+import { call } from './call';
+import { list } from './list';
+import { ops } from './ops';
+import { sign } from './sign';
+import { verify } from './verify';
+
+/**
+ * Every `callbridge` command, in the order `--help` lists them. A new command is one module
+ * in this folder (built with `defineCommand`) and one entry here.
+ */
+export const commands: readonly Command[] = [ops, call, list, verify, sign];
