@@ -1,1 +1,20 @@
-export {};
+/**
+ * @callbridge/sandbox: a local simulator of the Ayra, Vyora, Aila and Ayla APIs, following
+ * their documents: auth and 401s, pagination, errors, real rate limits, call lifecycles and
+ * signed webhooks, seeded data and fault injection.
+ */
+export { startSandbox, type RunningSandbox } from './sandbox';
+export { SandboxOptionError, type SandboxLogger, type SandboxOptions } from './options';
+export { DEFAULT_TIMINGS, type Timings } from './runtime';
+export { DEMO_KEYS } from './providers';
+export { AYRA_READONLY_KEY } from './providers/ayra/profile';
+export { AILA_READONLY_KEY } from './providers/aila/profile';
+export { AILA_ORGANIZATION_ID, AILA_EVENTS, type AilaEvent } from './providers/aila/data';
+export { VYORA_EVENTS, VYORA_STAGES } from './providers/vyora/calls';
+export { FaultSpecError, type Fault, type FaultHandle, type InjectedFault } from './support/faults';
+export type { RateRule } from './support/rate-limit';
+export type { SandboxClock } from './support/scheduler';
+export { DEFAULT_WEBHOOK_RETRY, type DeliveryAttempt, type DeliveryRecord, type WebhookRetry } from './webhooks/deliverer';
+export type { PostResult } from './webhooks/post';
+export { buildSampleEvent, sendSampleEvent, SampleEventError, type SampleEvent, type SampleEventOptions } from './events/sample';
+export { sandboxBanner, DEFAULT_SANDBOX_PORT } from './banner';

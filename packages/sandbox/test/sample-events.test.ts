@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getProvider, normalizeWebhook, verifyWebhook, type ProviderId } from '@callbridge/core';
+import { buildSampleEvent, SampleEventError, sendSampleEvent } from '@callbridge/sandbox';
+import { startReceiver } from './helpers';
+
+const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures');
+const SECRET = 'sample_secret_0001';
+const WITH_WEBHOOKS: ProviderId[] = ['vyora', 'aila', 'ayra'];
+
+const ALL = WITH_WEBHOOKS.flatMap((p) => (getProvider(p).webhooks?.events ?? []).map((e) => [p, e] as const));
+
+test.each(ALL)('%s %s: a signed sample that core verifies and normalizes', (provider, event) => {
+  const sample = buildSampleEvent(provider, event, { secret: SECRET });
+  expect(verifyWebhook(provider, { rawBody: sample.body, headers: sample.headers, secret: SECRET })).toEqual({ ok: true });
+  expect(verifyWebhook(provider, { rawBody: sample.body, headers: sample.headers, secret: 'other' }).ok).toBe(false);
+  const normalized = normalizeWebhook(provider, { rawBody: sample.body, headers: sample.headers });
+  expect(normalized).toMatchObject({ provider, event, type: `${provider}.${event}` });
+  const eventHeader = Object.entries(sample.headers).find(([k]) => k.toLowerCase() === `x-${provider}-event`)?.[1];
+  expect(eventHeader).toBe(event);
+  expect(sample.headers['Content-Type']).toBe('application/json');
+  expect(buildSampleEvent(provider, event, { secret: SECRET })).toEqual(sample);
+});
+
+test("the shared fixture is the sample where there is one, byte for byte the signature vectors' body", () => {
+  const vectors = JSON.parse(readFileSync(join(FIXTURES, 'signatures.json'), 'utf8')) as Array<{ provider: string; secret: string; body: string; headers: Record<string, string>; valid: boolean; name: string }>;
+  const vyora = vectors.find((v) => v.provider === 'vyora' && v.valid && v.headers['x-vyora-event'] === 'call_completed');
+  expect(vyora).toBeDefined();
+  const sample = buildSampleEvent('vyora', 'call_completed', { secret: vyora?.secret ?? '' });
+  expect(sample.body).toBe(vyora?.body);
+  expect(sample.headers['X-Vyora-Signature']).toBe(vyora?.headers['x-vyora-signature']);
+  expect(JSON.parse(buildSampleEvent('aila', 'test.ping').body)).toEqual(JSON.parse(readFileSync(join(FIXTURES, 'aila', 'webhook.test.ping.json'), 'utf8')));
+});
+
+test('Vyora samples carry the documented headers; unsigned without a secret', () => {
+  const sample = buildSampleEvent('vyora', 'call_started');
+  expect(sample.headers).toEqual({ 'Content-Type': 'application/json', 'X-Vyora-Event': 'call_started', 'User-Agent': 'Vyora-Webhooks/1.0' });
+  expect(JSON.parse(sample.body)).toMatchObject({ event: 'call_started', call_id: 'abc123xyz', status: 'in_progress', analysis: null });
+});
+
+test('bad requests for samples are refused by name', () => {
+  const fails = (p: string, e: string): SampleEventError => {
+    try {
+      buildSampleEvent(p, e);
+    } catch (err) {
+      return err as SampleEventError;
+    }
+    throw new Error('expected a refusal');
+  };
+  expect(fails('ayla', 'anything')).toMatchObject({ field: 'provider', message: expect.stringContaining('sends no webhooks') });
+  expect(fails('twilio', 'x')).toMatchObject({ field: 'provider' });
+  expect(fails('vyora', 'call_ended')).toMatchObject({ field: 'event', message: expect.stringContaining('call_started, call_completed, all_processing_completed') });
+});
+
+test('sendSampleEvent posts the signed sample and reports the receiver\'s answer', async () => {
+  const receiver = await startReceiver((n) => (n === 1 ? 200 : 401));
+  try {
+    const ok = await sendSampleEvent('aila', 'call.completed', { to: receiver.url, secret: SECRET });
+    expect(ok.status).toBe(200);
+    const [got] = await receiver.waitFor(1);
+    expect(got?.headers['x-aila-event']).toBe('call.completed');
+    expect(verifyWebhook('aila', { rawBody: got?.body ?? '', headers: got?.headers ?? {}, secret: SECRET })).toEqual({ ok: true });
+    expect((await sendSampleEvent('aila', 'call.completed', { to: receiver.url })).status).toBe(401);
+  } finally {
+    await receiver.close();
+  }
+  const unreachable = await sendSampleEvent('vyora', 'call_started', { to: receiver.url, timeoutMs: 500 });
+  expect(unreachable).toMatchObject({ status: null, error: expect.any(String) });
+});
