@@ -6,6 +6,10 @@ import type { Clock, Sleep } from './clock';
  * the same size would let twice the plan through in the first window and earn 429s.
  * Each caller reserves its slot synchronously, so concurrent callers never share one.
  * A provider that reports "0 remaining, resets at T" pauses everyone until T.
+ *
+ * The provider counts arrivals, not departures: a request that leaves on time but arrives
+ * late can share a window with one sent a full window later. `marginMs` widens the window
+ * by a little (by default 5% of it, between 100 ms and 1 s) to leave room for that.
  */
 export class RateLimiter {
   private readonly starts: number[];
@@ -17,10 +21,12 @@ export class RateLimiter {
     readonly perMs: number,
     private readonly clock: Clock,
     private readonly sleep: Sleep,
+    readonly marginMs: number = defaultMargin(perMs),
   ) {
     if (!(requests >= 1) || !Number.isInteger(requests) || !(perMs > 0)) {
       throw new RangeError('rate limit needs a whole number of requests >= 1 and perMs > 0');
     }
+    if (!(marginMs >= 0)) throw new RangeError('rate limit margin must be >= 0');
     this.starts = new Array<number>(requests).fill(-Infinity);
   }
 
@@ -29,7 +35,7 @@ export class RateLimiter {
     const now = this.clock.now();
     // The slot being reused held the request `requests` ago; this one may start a window after it.
     const oldest = this.starts[this.next] as number;
-    const at = Math.max(now, oldest + this.perMs, this.pausedUntil);
+    const at = Math.max(now, oldest + this.perMs + this.marginMs, this.pausedUntil);
     this.starts[this.next] = at;
     this.next = (this.next + 1) % this.requests;
     return Math.ceil(at - now);
@@ -44,4 +50,8 @@ export class RateLimiter {
   pauseUntil(untilMs: number): void {
     if (untilMs > this.pausedUntil) this.pausedUntil = untilMs;
   }
+}
+
+function defaultMargin(perMs: number): number {
+  return Math.min(1000, Math.max(100, perMs * 0.05));
 }

@@ -5,15 +5,23 @@ import { fakeTime } from './helpers';
 describe('RateLimiter', () => {
   test('allows the plan size at once, then the next only a window after the first', () => {
     const t = fakeTime(0);
-    const rl = new RateLimiter(60, 60_000, t.clock, t.sleep);
+    const rl = new RateLimiter(60, 60_000, t.clock, t.sleep, 0);
     const waits = Array.from({ length: 62 }, () => rl.reserve());
     expect(waits.slice(0, 60).every((w) => w === 0)).toBe(true);
     expect(waits.slice(60)).toEqual([60_000, 60_000]);
   });
 
+  test('by default leaves a margin of 5% of the window (100 ms to 1 s) for arrival jitter', () => {
+    const t = fakeTime(0);
+    expect(new RateLimiter(10, 1000, t.clock, t.sleep).marginMs).toBe(100);
+    expect(new RateLimiter(60, 60_000, t.clock, t.sleep).marginMs).toBe(1000);
+    const rl = new RateLimiter(2, 10_000, t.clock, t.sleep);
+    expect([rl.reserve(), rl.reserve(), rl.reserve()]).toEqual([0, 0, 10_500]);
+  });
+
   test('over any window, never more than the plan allows', async () => {
     const t = fakeTime(0);
-    const rl = new RateLimiter(10, 1000, t.clock, t.sleep);
+    const rl = new RateLimiter(10, 1000, t.clock, t.sleep, 0);
     const times: number[] = [];
     for (let i = 0; i < 100; i++) {
       await rl.acquire();
@@ -47,7 +55,7 @@ describe('client-side limiting', () => {
     nock('https://api.vyora.ai').get('/v1/calls/c').times(61).reply(200, {});
     const c = createClient(vyora, { apiKey: 'k', clock: t.clock, sleep: t.sleep });
     for (let i = 0; i < 61; i++) await c.call('calls.get', { call_id: 'c' });
-    expect(t.sleeps).toEqual([60_000]);
+    expect(t.sleeps).toEqual([61_000]);
   });
 
   test('X-RateLimit-Remaining: 0 holds the next request until X-RateLimit-Reset', async () => {
