@@ -17,5 +17,6 @@ module.exports = {
     '<rootDir>/test/**/*.test.ts',
   ],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  setupFilesAfterEnv: ['<rootDir>/jest.setup.js'],
   testTimeout: 20000,
 };

@@ -159,7 +159,7 @@ export const aila = defineProvider({
       surfaces: { zapier: 'search' },
     }),
     defineOperation('calls.upload', {
-      summary: 'Upload a call',
+      summary: 'Upload a call recording',
       description: 'Sends one call recording for processing. Fields not listed here are forwarded to Aila as given.',
       method: 'POST',
       path: '/calls/upload',

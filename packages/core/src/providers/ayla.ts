@@ -57,7 +57,7 @@ export const ayla = defineProvider({
   testOperation: 'carriers.health',
   operations: operations(
     defineOperation('messages.analyze', {
-      summary: 'Analyze a message',
+      summary: 'Analyze a message for fraud',
       description: 'Scores a message for fraud risk before you send it: 0 is clean, 1 highly suspicious, with an ALLOW, REVIEW or BLOCK recommendation.',
       method: 'POST',
       path: '/analyze',

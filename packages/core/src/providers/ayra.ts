@@ -266,7 +266,7 @@ export const ayra = defineProvider({
       path: '/agents/{agent_id}',
       fields: { agent_id: agentId },
       sample: { id: 'agent_abc123', deleted: true },
-      surfaces: { zapier: 'create' },
+      surfaces: { zapier: 'none' },
     }),
     defineOperation('conversations.list', {
       summary: 'List conversations',

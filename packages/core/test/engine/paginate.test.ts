@@ -73,7 +73,7 @@ describe('page/per_page', () => {
   test('1,000 items take exactly 10 requests of 100, with filters kept on every page', async () => {
     const seen: Array<Record<string, string>> = [];
     servePages(1000, seen);
-    const c = createClient(providerWith(pageStyle, 'data'), { apiKey: 'k', rateLimit: false });
+    const c = createClient(providerWith(pageStyle, 'data'), { apiKey: 'k', rateLimit: false, retry: { maxAttempts: 1 } });
     const items = await c.listAll('items.list', { status: 'active' });
     expect(items).toHaveLength(1000);
     expect(items.map((i) => (i as { id: number }).id)).toEqual(range(0, 1000).map((i) => i.id));
@@ -84,7 +84,7 @@ describe('page/per_page', () => {
   test('a limit stops exactly, fetching no page past it', async () => {
     const seen: Array<Record<string, string>> = [];
     servePages(1000, seen);
-    const c = createClient(providerWith(pageStyle, 'data'), { apiKey: 'k', rateLimit: false });
+    const c = createClient(providerWith(pageStyle, 'data'), { apiKey: 'k', rateLimit: false, retry: { maxAttempts: 1 } });
     expect(await c.listAll('items.list', {}, { limit: 250 })).toHaveLength(250);
     expect(seen.map((q) => q.page)).toEqual(['1', '2', '3']);
     seen.length = 0;
@@ -95,7 +95,7 @@ describe('page/per_page', () => {
   test('with concurrency, remaining pages are fetched in parallel and items stay in order', async () => {
     const seen: Array<Record<string, string>> = [];
     servePages(530, seen);
-    const c = createClient(providerWith(pageStyle, 'data'), { apiKey: 'k', rateLimit: false });
+    const c = createClient(providerWith(pageStyle, 'data'), { apiKey: 'k', rateLimit: false, retry: { maxAttempts: 1 } });
     const items = await c.listAll('items.list', {}, { concurrency: 4 });
     expect(items.map((i) => (i as { id: number }).id)).toEqual(range(0, 530).map((i) => i.id));
     expect(seen).toHaveLength(6);
@@ -104,7 +104,7 @@ describe('page/per_page', () => {
   test('a caller-chosen page size and start page are honoured', async () => {
     const seen: Array<Record<string, string>> = [];
     servePages(100, seen);
-    const c = createClient(providerWith(pageStyle, 'data'), { apiKey: 'k', rateLimit: false });
+    const c = createClient(providerWith(pageStyle, 'data'), { apiKey: 'k', rateLimit: false, retry: { maxAttempts: 1 } });
     const items = await c.listAll('items.list', { page: 3 }, { pageSize: 20 });
     expect(items.map((i) => (i as { id: number }).id)).toEqual(range(40, 60).map((i) => i.id));
     expect(seen.map((q) => q.page)).toEqual(['3', '4', '5']);
@@ -114,7 +114,7 @@ describe('page/per_page', () => {
     const noTotals: PaginationSpec = { style: 'page', pageParam: 'page', sizeParam: 'per_page', defaultSize: 25, maxSize: 100, nextLinkPath: 'links.next' };
     const seen: Array<Record<string, string>> = [];
     servePages(250, seen);
-    const c = createClient(providerWith(noTotals, 'data'), { apiKey: 'k', rateLimit: false });
+    const c = createClient(providerWith(noTotals, 'data'), { apiKey: 'k', rateLimit: false, retry: { maxAttempts: 1 } });
     expect(await c.listAll('items.list', {})).toHaveLength(250);
     expect(seen).toHaveLength(3);
   });
@@ -127,7 +127,7 @@ describe('limit/offset', () => {
   test('uses the total to stop, requesting the largest page', async () => {
     const seen: Array<Record<string, string>> = [];
     serveOffsets(1000, seen, true);
-    const c = createClient(providerWith(withTotal, 'items'), { apiKey: 'k', rateLimit: false });
+    const c = createClient(providerWith(withTotal, 'items'), { apiKey: 'k', rateLimit: false, retry: { maxAttempts: 1 } });
     expect(await c.listAll('items.list', {})).toHaveLength(1000);
     expect(seen).toHaveLength(10);
     expect(seen.map((q) => q.offset)).toEqual(['0', '100', '200', '300', '400', '500', '600', '700', '800', '900']);
@@ -136,7 +136,7 @@ describe('limit/offset', () => {
   test('stops on a short page (Aila), with no extra request', async () => {
     const seen: Array<Record<string, string>> = [];
     serveOffsets(230, seen, false);
-    const c = createClient(providerWith(shortPage, 'data'), { apiKey: 'k', rateLimit: false });
+    const c = createClient(providerWith(shortPage, 'data'), { apiKey: 'k', rateLimit: false, retry: { maxAttempts: 1 } });
     expect(await c.listAll('items.list', {})).toHaveLength(230);
     expect(seen.map((q) => q.offset)).toEqual(['0', '100', '200']);
   });
@@ -144,7 +144,7 @@ describe('limit/offset', () => {
   test('an exact multiple costs one empty page to prove the end', async () => {
     const seen: Array<Record<string, string>> = [];
     serveOffsets(200, seen, false);
-    const c = createClient(providerWith(shortPage, 'data'), { apiKey: 'k', rateLimit: false });
+    const c = createClient(providerWith(shortPage, 'data'), { apiKey: 'k', rateLimit: false, retry: { maxAttempts: 1 } });
     expect(await c.listAll('items.list', {})).toHaveLength(200);
     expect(seen.map((q) => q.offset)).toEqual(['0', '100', '200']);
   });
@@ -152,7 +152,7 @@ describe('limit/offset', () => {
   test('a limit shrinks the last request to what is still needed', async () => {
     const seen: Array<Record<string, string>> = [];
     serveOffsets(1000, seen, true);
-    const c = createClient(providerWith(withTotal, 'items'), { apiKey: 'k', rateLimit: false });
+    const c = createClient(providerWith(withTotal, 'items'), { apiKey: 'k', rateLimit: false, retry: { maxAttempts: 1 } });
     expect(await c.listAll('items.list', {}, { limit: 150 })).toHaveLength(150);
     expect(seen).toEqual([{ limit: '100', offset: '0' }, { limit: '50', offset: '100' }]);
   });
@@ -160,7 +160,7 @@ describe('limit/offset', () => {
   test('concurrent offset pages keep order', async () => {
     const seen: Array<Record<string, string>> = [];
     serveOffsets(777, seen, true);
-    const c = createClient(providerWith(withTotal, 'items'), { apiKey: 'k', rateLimit: false });
+    const c = createClient(providerWith(withTotal, 'items'), { apiKey: 'k', rateLimit: false, retry: { maxAttempts: 1 } });
     const items = await c.listAll('items.list', {}, { concurrency: 3 });
     expect(items.map((i) => (i as { id: number }).id)).toEqual(range(0, 777).map((i) => i.id));
     expect(seen).toHaveLength(8);
@@ -179,7 +179,7 @@ describe('cursor', () => {
       const next = start + items.length < 250 ? String(start + items.length) : null;
       return [200, { items, next_cursor: next }];
     }).persist();
-    const c = createClient(providerWith(cursorStyle, 'items'), { apiKey: 'k', rateLimit: false });
+    const c = createClient(providerWith(cursorStyle, 'items'), { apiKey: 'k', rateLimit: false, retry: { maxAttempts: 1 } });
     expect(await c.listAll('items.list', {})).toHaveLength(250);
     expect(seen.map((q) => q.cursor)).toEqual([undefined, '100', '200']);
   });
@@ -190,6 +190,6 @@ test('a failing page surfaces its error and leaves no unhandled rejection', asyn
   nock(BASE).get('/items').query((q) => q.page === '2').reply(200, { data: range(100, 100), meta: { total_pages: 4 } });
   nock(BASE).get('/items').query((q) => q.page === '3').reply(400, { error: { code: 'bad_page', message: 'no' } });
   nock(BASE).get('/items').query((q) => q.page === '4').reply(400, { error: { code: 'bad_page', message: 'no' } });
-  const c = createClient(providerWith(pageStyle, 'data'), { apiKey: 'k', rateLimit: false });
+  const c = createClient(providerWith(pageStyle, 'data'), { apiKey: 'k', rateLimit: false, retry: { maxAttempts: 1 } });
   await expect(c.listAll('items.list', {}, { concurrency: 3 })).rejects.toMatchObject({ code: 'bad_page', status: 400 });
 });
