@@ -1,0 +1,51 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { ProviderSpec, WebhookSpec } from '../core';
+import { optionDisplayName } from '../names';
+
+/**
+ * Event selection and the item a trigger emits. Both trigger modes emit the relay's
+ * envelope, `{id, type, provider, event, created_at, data}` with the provider's payload in
+ * `data`, so a workflow reads `$json.data.call_id` whichever way the event arrived.
+ */
+
+export function webhookSpecOf(spec: ProviderSpec): WebhookSpec {
+  if (!spec.webhooks) throw new Error(`${spec.name} sends no webhooks`);
+  return spec.webhooks;
+}
+
+export function eventsProperty(spec: ProviderSpec, description: string): INodeProperties {
+  const events = webhookSpecOf(spec).events;
+  return {
+    displayName: 'Events',
+    name: 'events',
+    type: 'multiOptions',
+    required: true,
+    default: [],
+    description,
+    options: [...events]
+      .map((e) => ({ name: optionDisplayName(e), value: e, description: `The ${e} event` }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
+
+/** The selected events; none selected means every event. */
+export function selectedEvents(raw: unknown): string[] {
+  return Array.isArray(raw) ? raw.filter((e): e is string => typeof e === 'string' && e.length > 0) : [];
+}
+
+export function isWanted(selected: readonly string[], event: string): boolean {
+  return selected.length === 0 || selected.includes(event);
+}
+
+export interface TriggerEvent {
+  id: string;
+  type: string;
+  provider: string;
+  event: string;
+  created_at: string;
+  data: unknown;
+}
+
+export function eventJson(e: TriggerEvent): IDataObject {
+  return { id: e.id, type: e.type, provider: e.provider, event: e.event, created_at: e.created_at, data: e.data as IDataObject };
+}
