@@ -1,0 +1,457 @@
+// Relay benchmarks, reported as ratios measured in one run (run `tsc -b` first):
+//   ingest    verified, durably stored, acknowledged webhooks/s at 50 connections, against a
+//             bare node:http server in the same run; p99 acknowledgement latency; the load
+//             generator's own CPU use (a saturated generator would flatter the slower side)
+//   delivery  deliveries/s to a local keep-alive receiver, and provider-POST-to-receiver
+//             latency p50/p99 at a steady load
+//   memory    the relay's RSS across a 100,000-event run
+// Usage: node bench/run.js [--duration 10] [--rounds 3] [--only ingest,delivery,memory] [--json out.json]
+//                          [--node-flags "<V8 flags for the relay; default RELAY_NODE_FLAGS>"] [--prof DIR]
+const { fork } = require('node:child_process');
+const { existsSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
+const { Buffer } = require('node:buffer');
+const http = require('node:http');
+const { tmpdir, cpus, loadavg } = require('node:os');
+const { join } = require('node:path');
+const { performance } = require('node:perf_hooks');
+const { setTimeout: sleep } = require('node:timers/promises');
+const autocannon = require('autocannon');
+
+const DIST = join(__dirname, '..', 'dist', 'index.js');
+const CORE = join(__dirname, '..', '..', 'core', 'dist', 'index.js');
+if (!existsSync(DIST) || !existsSync(CORE)) {
+  console.error('bench: compiled code is missing; run `tsc -b` (or `npm run build`) first');
+  process.exit(1);
+}
+const { signWebhook } = require(CORE);
+
+const SECRET = 'bench_vyora_webhook_secret_0001';
+const TOKEN = 'bench-admin-token-0123456789';
+const CONNECTIONS = 50;
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : process.argv[i + 1];
+}
+const DURATION = Number(arg('duration', '10'));
+const ROUNDS = Number(arg('rounds', '3'));
+const ONLY = new Set(String(arg('only', 'ingest,delivery,memory,postgres')).split(','));
+const JSON_OUT = arg('json', '');
+const PROF_DIR = arg('prof', '');
+// The relay runs with the V8 flags it recommends (RELAY_NODE_FLAGS) unless --node-flags says otherwise.
+const RELAY_FLAGS = arg('node-flags', null) === null ? [...require(DIST).RELAY_NODE_FLAGS] : String(arg('node-flags', '')).split(' ').filter(Boolean);
+
+const now = () => performance.timeOrigin + performance.now();
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function percentile(xs, p) {
+  if (xs.length === 0) return NaN;
+  const sorted = Float64Array.from(xs).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+const round1 = (x) => Math.round(x * 10) / 10;
+
+// ---------------------------------------------------------------- child processes
+
+function start(mode, env = {}) {
+  const child = fork(join(__dirname, 'servers.js'), [mode], {
+    // --prof DIR writes a CPU profile of each relay thread there, for tuning.
+    execArgv: mode === 'relay' ? [...RELAY_FLAGS, ...(PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : [])] : [],
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${mode} exited early (${code})`)));
+    child.once('message', (m) => {
+      child.removeAllListeners('exit');
+      resolve({ child, port: m.port, url: `http://127.0.0.1:${m.port}` });
+    });
+  });
+}
+
+function ask(server, type) {
+  return new Promise((resolve) => {
+    const onMessage = (m) => {
+      if (m.type === type) {
+        server.child.off('message', onMessage);
+        resolve(m);
+      }
+    };
+    server.child.on('message', onMessage);
+    server.child.send({ type });
+  });
+}
+
+async function stop(server) {
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.send({ type: 'close' });
+  await Promise.race([exited, sleep(15_000).then(() => server.child.kill('SIGKILL'))]);
+}
+
+function relayEnv(dir, extra = {}) {
+  return {
+    RELAY_DATABASE_URL: `sqlite:${join(dir, 'relay.db')}`,
+    RELAY_HOST: '127.0.0.1',
+    RELAY_PORT: '0',
+    RELAY_API_TOKEN: TOKEN,
+    RELAY_ALLOW_PRIVATE_TARGETS: 'true',
+    RELAY_RATE_LIMIT: '0',
+    RELAY_LOG_LEVEL: 'warn',
+    VYORA_WEBHOOK_SECRET: SECRET,
+    AILA_WEBHOOK_SECRET: SECRET,
+    AYRA_WEBHOOK_SECRET: SECRET,
+    ...extra,
+  };
+}
+
+// ---------------------------------------------------------------- load
+
+let serial = 0;
+
+/** Distinct, signed Vyora events, built before the clock starts so signing costs the generator nothing. */
+function signedPool(n, extra = '') {
+  const out = new Array(n);
+  const run = `${process.pid}-${Date.now()}-${serial++}`;
+  for (let i = 0; i < n; i++) {
+    const body =
+      `{"event":"call_completed","call_id":"${run}-${i}","phone_number":"+919876543210","status":"completed",` +
+      `"duration_seconds":47,"timestamp":"2026-05-24T10:31:00Z"${extra}}`;
+    out[i] = { body, sig: signWebhook('vyora', { rawBody: body, secret: SECRET }).value };
+  }
+  return out;
+}
+
+/** autocannon at 50 connections, one distinct signed body per request; also measures its own CPU. */
+async function cannon(url, pool, options) {
+  let i = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = now();
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    ...options,
+    requests: [
+      {
+        method: 'POST',
+        path: '/hooks/vyora',
+        setupRequest: (req) => {
+          const b = pool[i++ % pool.length];
+          req.body = b.body;
+          req.headers = { 'content-type': 'application/json', 'x-vyora-event': 'call_completed', 'x-vyora-signature': b.sig };
+          return req;
+        },
+      },
+    ],
+  });
+  const cpu = process.cpuUsage(cpu0);
+  const wallMs = now() - t0;
+  return {
+    rps: result.requests.average,
+    total: result.requests.total,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+    generatorCpu: (cpu.user + cpu.system) / 1000 / wallMs,
+  };
+}
+
+async function api(url, method, path, body) {
+  const res = await globalThis.fetch(url + path, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+async function waitForReceiver(receiver, count, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await ask(receiver, 'stats');
+    if (s.count >= count) return s;
+    if (Date.now() > deadline) throw new Error(`receiver got ${s.count} of ${count} deliveries in time`);
+    await sleep(100);
+  }
+}
+
+// ---------------------------------------------------------------- ingest
+
+/** Runs a load and adds the server's own CPU time (all its threads) per request. */
+async function measured(server, run) {
+  const before = (await ask(server, 'stats')).cpu;
+  const result = await run();
+  const after = (await ask(server, 'stats')).cpu;
+  const us = after.user - before.user + (after.system - before.system);
+  const sysUs = after.system - before.system;
+  return { ...result, serverCpuUs: Math.round(us / Math.max(1, result.total)), serverSysUs: Math.round(sysUs / Math.max(1, result.total)) };
+}
+
+async function benchIngest(report) {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
+  const bare = await start('bare');
+  const relay = await start('relay', relayEnv(dir));
+  const rounds = { bare: [], relay: [] };
+  try {
+    const warm = signedPool(5000);
+    await cannon(bare.url, warm, { duration: 2 });
+    await cannon(relay.url, warm, { duration: 2 });
+    // Rounds alternate so that noise from the machine falls on both sides alike.
+    for (let r = 0; r < ROUNDS; r++) {
+      const pool = signedPool(Math.ceil(45_000 * DURATION));
+      rounds.bare.push(await measured(bare, () => cannon(bare.url, pool, { duration: DURATION })));
+      rounds.relay.push(await measured(relay, () => cannon(relay.url, pool, { duration: DURATION })));
+      const b = rounds.bare[r];
+      const x = rounds.relay[r];
+      console.log(
+        `  round ${r + 1}: bare ${Math.round(b.rps)}/s p99 ${b.p99} ms, ${b.serverCpuUs} us CPU/req (${b.serverSysUs} sys) (generator ${Math.round(b.generatorCpu * 100)}% CPU) | ` +
+          `relay ${Math.round(x.rps)}/s p99 ${x.p99} ms, ${x.serverCpuUs} us CPU/req (${x.serverSysUs} sys) (generator ${Math.round(x.generatorCpu * 100)}% CPU) | ratio ${(x.rps / b.rps).toFixed(2)}`,
+      );
+    }
+  } finally {
+    await stop(relay);
+    await stop(bare);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const bareRps = median(rounds.bare.map((x) => x.rps));
+  const relayRps = median(rounds.relay.map((x) => x.rps));
+  report.ingest = {
+    connections: CONNECTIONS,
+    durationSeconds: DURATION,
+    rounds: ROUNDS,
+    bareRps: Math.round(bareRps),
+    relayRps: Math.round(relayRps),
+    ratio: Math.round((relayRps / bareRps) * 100) / 100,
+    relayP99Ms: median(rounds.relay.map((x) => x.p99)),
+    bareP99Ms: median(rounds.bare.map((x) => x.p99)),
+    relayErrors: rounds.relay.reduce((s, x) => s + x.errors, 0),
+    relayCpuUsPerRequest: median(rounds.relay.map((x) => x.serverCpuUs)),
+    bareCpuUsPerRequest: median(rounds.bare.map((x) => x.serverCpuUs)),
+    generatorCpuBare: round1(median(rounds.bare.map((x) => x.generatorCpu)) * 100),
+    generatorCpuRelay: round1(median(rounds.relay.map((x) => x.generatorCpu)) * 100),
+  };
+}
+
+// ---------------------------------------------------------------- delivery
+
+/** Posts `rate` events a second for `seconds`, each stamped with its send time, over keep-alive. */
+async function paced(url, rate, seconds) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const acks = [];
+  let failed = 0;
+  const total = rate * seconds;
+  const started = now();
+  const inflight = new Set();
+  const run = `${process.pid}-${Date.now()}-${serial++}`;
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - now();
+    if (wait > 1) await sleep(wait);
+    const sent = now();
+    const body = `{"event":"call_completed","call_id":"paced-${run}-${i}","status":"completed","sent_at":${sent}}`;
+    const sig = signWebhook('vyora', { rawBody: body, secret: SECRET }).value;
+    const p = new Promise((resolve) => {
+      const req = http.request(
+        `${url}/hooks/vyora`,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-vyora-signature': sig, 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode === 200) acks.push(now() - sent);
+            else failed += 1;
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        failed += 1;
+        resolve();
+      });
+      req.end(body);
+    });
+    inflight.add(p);
+    p.then(() => inflight.delete(p));
+  }
+  await Promise.all([...inflight]);
+  agent.destroy();
+  return { acks, failed, total };
+}
+
+async function benchDelivery(report) {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
+  const receiver = await start('receiver');
+  const relay = await start('relay', relayEnv(dir));
+  try {
+    await api(relay.url, 'POST', '/v1/subscriptions', { target_url: `${receiver.url}/hook`, events: ['vyora.*'] });
+
+    // Throughput: N events delivered once, then all N replayed at once, so the worker
+    // alone sets the pace (no ingest competing for the CPU).
+    const n = 30_000;
+    await cannon(relay.url, signedPool(n), { amount: n });
+    await waitForReceiver(receiver, n, 120_000);
+    await ask(receiver, 'reset');
+    const cpu0 = (await ask(relay, 'stats')).cpu;
+    const rcpu0 = (await ask(receiver, 'stats')).cpu;
+    const t0 = now();
+    const replay = await api(relay.url, 'POST', '/v1/deliveries/replay', { state: 'succeeded' });
+    const s = await waitForReceiver(receiver, replay.replayed, 120_000);
+    const seconds = (s.last - t0) / 1000;
+    const cpu1 = (await ask(relay, 'stats')).cpu;
+    const rcpu1 = (await ask(receiver, 'stats')).cpu;
+    const perDelivery = (a, b) => Math.round((b.user - a.user + b.system - a.system) / replay.replayed);
+    const deliveriesPerSecond = replay.replayed / seconds;
+    const relayUs = perDelivery(cpu0, cpu1);
+    const receiverUs = perDelivery(rcpu0, rcpu1);
+    console.log(`  replay of ${replay.replayed} deliveries: ${Math.round(deliveriesPerSecond)}/s (relay ${relayUs} us CPU, receiver ${receiverUs} us CPU per delivery)`);
+
+    // Pipeline at full ingest: events in as fast as the relay takes them, each delivered.
+    await ask(receiver, 'reset');
+    const m = 30_000;
+    const blast = await cannon(relay.url, signedPool(m), { amount: m });
+    const s2 = await waitForReceiver(receiver, m, 120_000);
+    const pipelineSeconds = (s2.last - s2.first) / 1000;
+    console.log(`  ingest and delivery together: ${m} events in at ${Math.round(blast.rps)}/s, out at ${Math.round(m / pipelineSeconds)}/s`);
+
+    // Latency at a steady load: provider POST to receiver, each event timed from its send.
+    const steady = {};
+    for (const rate of [1000, 2500]) {
+      await ask(receiver, 'reset');
+      const seconds = Math.max(5, Math.round(DURATION));
+      const load = await paced(relay.url, rate, seconds);
+      const got = await waitForReceiver(receiver, load.acks.length, 60_000);
+      steady[rate] = {
+        eventsPerSecond: rate,
+        seconds,
+        delivered: got.count,
+        failed: load.failed,
+        endToEndP50Ms: round1(percentile(got.latencies, 50)),
+        endToEndP99Ms: round1(percentile(got.latencies, 99)),
+        ackP50Ms: round1(percentile(load.acks, 50)),
+        ackP99Ms: round1(percentile(load.acks, 99)),
+      };
+      console.log(`  steady ${rate}/s: end-to-end p50 ${steady[rate].endToEndP50Ms} ms, p99 ${steady[rate].endToEndP99Ms} ms; ack p99 ${steady[rate].ackP99Ms} ms`);
+    }
+    report.delivery = {
+      replayDeliveriesPerSecond: Math.round(deliveriesPerSecond),
+      relayCpuUsPerDelivery: relayUs,
+      receiverCpuUsPerDelivery: receiverUs,
+      pipeline: { ingestRps: Math.round(blast.rps), deliveriesPerSecond: Math.round(m / pipelineSeconds) },
+      steady,
+    };
+  } finally {
+    await stop(relay);
+    await stop(receiver);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- memory
+
+async function benchMemory(report) {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
+  const receiver = await start('receiver');
+  const relay = await start('relay', relayEnv(dir));
+  const samples = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      samples.push((await ask(relay, 'stats')).rss);
+      await sleep(200);
+    }
+  })();
+  try {
+    await api(relay.url, 'POST', '/v1/subscriptions', { target_url: `${receiver.url}/hook`, events: ['*'] });
+    const total = 100_000;
+    const pool = signedPool(total);
+    const startRss = (await ask(relay, 'stats')).rss;
+    let sent = 0;
+    const quarters = [];
+    for (let q = 0; q < 4; q++) {
+      await cannon(relay.url, pool.slice(q * (total / 4), (q + 1) * (total / 4)), { amount: total / 4 });
+      sent += total / 4;
+      quarters.push((await ask(relay, 'stats')).rss);
+    }
+    await waitForReceiver(receiver, sent, 300_000);
+    await sleep(1000);
+    const endRss = (await ask(relay, 'stats')).rss;
+    sampling = false;
+    await sampler;
+    const mib = (b) => round1(b / 1024 / 1024);
+    report.memory = {
+      events: total,
+      delivered: (await ask(receiver, 'stats')).count,
+      startRssMiB: mib(startRss),
+      afterEachQuarterMiB: quarters.map(mib),
+      maxRssMiB: mib(Math.max(...samples)),
+      endRssMiB: mib(endRss),
+    };
+    console.log(`  RSS start ${report.memory.startRssMiB} MiB, per 25k ${report.memory.afterEachQuarterMiB.join(' / ')} MiB, max ${report.memory.maxRssMiB} MiB, end ${report.memory.endRssMiB} MiB`);
+  } finally {
+    sampling = false;
+    await stop(relay);
+    await stop(receiver);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  const report = {
+    node: process.version,
+    relayNodeFlags: RELAY_FLAGS,
+    cpus: cpus().length,
+    loadAverageAtStart: loadavg().map(round1),
+    startedAt: new Date().toISOString(),
+  };
+  console.log(
+    `relay benchmarks on Node ${process.version}, ${report.cpus} CPUs, load ${report.loadAverageAtStart.join(' ')}, relay flags: ${RELAY_FLAGS.join(' ') || '(none)'}`,
+  );
+  if (ONLY.has('ingest')) {
+    console.log('ingest (50 connections, distinct signed Vyora events):');
+    await benchIngest(report);
+  }
+  if (ONLY.has('delivery')) {
+    console.log('delivery (local keep-alive receiver):');
+    await benchDelivery(report);
+  }
+  if (ONLY.has('postgres')) {
+    console.log('PostgreSQL beside SQLite (bench/postgres.js: 1 and 2 relays, events per relay CPU-second):');
+    await require('./postgres').benchPostgres(report, { duration: Math.min(DURATION, 8), rounds: Math.min(ROUNDS, 2) });
+  }
+  if (ONLY.has('memory')) {
+    console.log('memory (100,000 events ingested and delivered):');
+    await benchMemory(report);
+  }
+  console.log('\nsummary');
+  if (report.ingest) {
+    const i = report.ingest;
+    console.log(
+      `  ingest: relay ${i.relayRps}/s vs bare node:http ${i.bareRps}/s = ratio ${i.ratio} (goal >= 0.5); ` +
+        `relay p99 ${i.relayP99Ms} ms (goal <= 10); generator CPU ${i.generatorCpuRelay}% (relay) / ${i.generatorCpuBare}% (bare) of one core`,
+    );
+  }
+  if (report.delivery) {
+    const d = report.delivery;
+    const st = d.steady[1000];
+    console.log(`  delivery: ${d.replayDeliveriesPerSecond}/s (goal >= 5000); end-to-end at 1000/s p50 ${st.endToEndP50Ms} ms, p99 ${st.endToEndP99Ms} ms (goal < 50)`);
+  }
+  if (report.memory) {
+    const m = report.memory;
+    console.log(`  memory: max RSS ${m.maxRssMiB} MiB over ${m.events} events (goal < 150)`);
+  }
+  if (report.postgres && report.postgres.rows) {
+    const p = report.postgres;
+    console.log(
+      `  postgres: ingest ${p.ingestPgVsSqlite}x SQLite's (goal >= 0.5); 2 relays / 1 relay per relay CPU-second: ` +
+        `ingest ${p.ingestPerCpuTwoVsOne}, delivery ${p.deliveryPerCpuTwoVsOne} (goal >= 0.9)`,
+    );
+  }
+  if (JSON_OUT) writeFileSync(JSON_OUT, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,322 @@
+import { PROVIDER_IDS, type ProviderId } from '@callbridge/core';
+import { parseDuration, parseRetrySchedule } from './durations';
+
+/**
+ * The relay's configuration, read once at start from the environment and the CLI flags.
+ * Every value is validated here so that a typo fails the start with the variable's name,
+ * not a confusing error an hour later in the delivery worker.
+ */
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; path: string }
+  | {
+      kind: 'postgres';
+      /** As given, password included: never log it (describeConfig redacts it). */
+      url: string;
+      /** Connections in this relay's pool (RELAY_PG_POOL_SIZE). */
+      poolSize: number;
+      /** Longest a statement may run (RELAY_PG_STATEMENT_TIMEOUT). */
+      statementTimeoutMs: number;
+      /** Where the relay's tables live: RELAY_PG_SCHEMA or the URL's `?schema=`, else callbridge_relay. */
+      schema: string;
+    };
+
+export interface ProviderCredentials {
+  /** Verifies `POST /hooks/<provider>`; absent means that route answers 401. */
+  webhookSecret?: string;
+  /** Used by `/v1/actions/<provider>/…`. */
+  apiKey?: string;
+  baseUrl?: string;
+}
+
+export interface RelayConfig {
+  host: string;
+  port: number;
+  database: DatabaseConfig;
+  /** The admin bearer token for `/v1`; absent means one is generated (or read hashed from storage). */
+  apiToken?: string;
+  /** Waits between attempts, in ms, after a first attempt at once. */
+  retrySchedule: readonly number[];
+  maxBodyBytes: number;
+  /** Lets subscriptions target loopback and private networks (tests, a relay inside one LAN). */
+  allowPrivateTargets: boolean;
+  deliveryTimeoutMs: number;
+  /** Requests per minute per client address on `/v1`; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  /** Deliveries in flight at once, in all and to one subscription. */
+  deliveryConcurrency: number;
+  perSubscriptionConcurrency: number;
+  /** The longest `Retry-After` a receiver can make us wait. */
+  maxRetryAfterMs: number;
+  providers: Partial<Record<ProviderId, ProviderCredentials>>;
+  /** pino level for the default logger. */
+  logLevel: string;
+}
+
+export interface RelayFlags {
+  host?: string;
+  port?: string | number;
+  database?: string;
+}
+
+/** A configuration value that cannot be used; `source` names the variable or flag. */
+export class RelayConfigError extends Error {
+  readonly source: string;
+
+  constructor(source: string, message: string) {
+    super(`${source}: ${message}`);
+    this.name = 'RelayConfigError';
+    this.source = source;
+  }
+}
+
+export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [
+  5_000,
+  5 * 60_000,
+  30 * 60_000,
+  2 * 3_600_000,
+  5 * 3_600_000,
+  10 * 3_600_000,
+  10 * 3_600_000,
+];
+
+const KIB = 1024;
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+type Env = Record<string, string | undefined>;
+
+function value(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function parsePort(raw: string, source: string): number {
+  if (!/^\d+$/.test(raw)) throw new RelayConfigError(source, `must be a port number from 0 to 65535, got "${raw}"`);
+  const port = Number(raw);
+  if (port > 65535) throw new RelayConfigError(source, `must be a port number from 0 to 65535, got ${port}`);
+  return port;
+}
+
+function parseBoolean(raw: string, source: string): boolean {
+  const v = raw.toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new RelayConfigError(source, `must be true or false, got "${raw}"`);
+}
+
+function parseInteger(raw: string, source: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw)) throw new RelayConfigError(source, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new RelayConfigError(source, `must be a whole number from ${min} to ${max}, got ${n}`);
+  return n;
+}
+
+/** `256kb`, `1mb`, `262144`: a size in bytes. */
+function parseSize(raw: string, source: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m)?$/i.exec(raw);
+  if (!m) throw new RelayConfigError(source, `must be a size such as 262144, 256kb or 1mb, got "${raw}"`);
+  const unit = (m[2] ?? 'b').toLowerCase();
+  const factor = unit.startsWith('k') ? KIB : unit.startsWith('m') ? KIB * KIB : 1;
+  const bytes = Math.floor(Number(m[1]) * factor);
+  if (bytes < 1 || bytes > 64 * KIB * KIB) throw new RelayConfigError(source, `must be between 1 byte and 64mb, got "${raw}"`);
+  return bytes;
+}
+
+const PG_SCHEMA = /^[a-z_][a-z0-9_]{0,49}$/;
+
+function parsePostgres(raw: string, source: string, env: Env): DatabaseConfig {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    // The text may hold a password: name the rule, not the value.
+    throw new RelayConfigError(source, 'is not a valid postgres:// URL (postgres://user:password@host:5432/database)');
+  }
+  if (!url.hostname) throw new RelayConfigError(source, 'names no host (postgres://user:password@host:5432/database)');
+  const fromUrl = url.searchParams.get('schema') ?? undefined;
+  const schemaEnv = value(env, 'RELAY_PG_SCHEMA');
+  const schema = schemaEnv ?? fromUrl ?? 'callbridge_relay';
+  const schemaSource = schemaEnv !== undefined ? 'RELAY_PG_SCHEMA' : `${source} ?schema=`;
+  if (!PG_SCHEMA.test(schema)) {
+    throw new RelayConfigError(schemaSource, `must be lower-case letters, digits and _ (at most 50, not starting with a digit), got "${schema}"`);
+  }
+  const poolRaw = value(env, 'RELAY_PG_POOL_SIZE');
+  const timeoutRaw = value(env, 'RELAY_PG_STATEMENT_TIMEOUT');
+  let statementTimeoutMs = 5_000;
+  if (timeoutRaw !== undefined) {
+    try {
+      statementTimeoutMs = parseDuration(timeoutRaw);
+    } catch (e) {
+      throw new RelayConfigError('RELAY_PG_STATEMENT_TIMEOUT', (e as Error).message);
+    }
+    if (statementTimeoutMs < 100 || statementTimeoutMs > 600_000) {
+      throw new RelayConfigError('RELAY_PG_STATEMENT_TIMEOUT', `must be between 100 ms and 10 min, got "${timeoutRaw}"`);
+    }
+  }
+  return {
+    kind: 'postgres',
+    url: raw,
+    poolSize: poolRaw === undefined ? 10 : parseInteger(poolRaw, 'RELAY_PG_POOL_SIZE', 1, 1000),
+    statementTimeoutMs,
+    schema,
+  };
+}
+
+/** A database URL with its password replaced by ***, for logs and errors. */
+export function redactDatabaseUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    // Text that is no URL may still carry user:password@: show none of it then.
+    return raw.includes('@') ? '(a URL that could not be parsed; not shown)' : raw;
+  }
+}
+
+function parseDatabase(raw: string, source: string, env: Env): DatabaseConfig {
+  if (/^postgres(ql)?:\/\//i.test(raw)) return parsePostgres(raw, source, env);
+  if (!raw.startsWith('sqlite:')) {
+    throw new RelayConfigError(
+      source,
+      `must be an SQLite URL such as sqlite:./data/relay.db or a PostgreSQL URL such as postgres://user:password@host/db, got "${redactDatabaseUrl(raw)}"`,
+    );
+  }
+  let path = raw.slice('sqlite:'.length);
+  // sqlite:///abs/path and sqlite://rel/path are both common spellings of a file URL.
+  if (path.startsWith('//')) path = path.slice(2);
+  if (path === '') throw new RelayConfigError(source, 'names no database file (e.g. sqlite:./data/relay.db)');
+  return { kind: 'sqlite', path };
+}
+
+function parseHost(raw: string, source: string): string {
+  if (!/^[A-Za-z0-9.:\-[\]]+$/.test(raw)) throw new RelayConfigError(source, `must be a host name or IP address, got "${raw}"`);
+  return raw.replace(/^\[(.*)\]$/, '$1');
+}
+
+function parseBaseUrl(raw: string, source: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new RelayConfigError(source, `must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new RelayConfigError(source, `must be an http or https URL, got "${url.protocol}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/**
+ * Reads the relay's configuration. Flags win over the environment. Throws a
+ * RelayConfigError naming the first unusable variable or flag and what it must be.
+ */
+export function loadRelayConfig(env: Env, flags: RelayFlags = {}): RelayConfig {
+  const hostRaw = flags.host ?? value(env, 'RELAY_HOST') ?? '0.0.0.0';
+  const hostSource = flags.host !== undefined ? '--host' : 'RELAY_HOST';
+  const portRaw = flags.port !== undefined ? String(flags.port) : (value(env, 'RELAY_PORT') ?? '8080');
+  const portSource = flags.port !== undefined ? '--port' : 'RELAY_PORT';
+  const dbRaw = flags.database ?? value(env, 'RELAY_DATABASE_URL') ?? 'sqlite:./data/relay.db';
+  const dbSource = flags.database !== undefined ? '--database' : 'RELAY_DATABASE_URL';
+
+  const apiToken = value(env, 'RELAY_API_TOKEN');
+  if (apiToken !== undefined && apiToken.length < 16) {
+    throw new RelayConfigError('RELAY_API_TOKEN', 'must be at least 16 characters (leave it unset to have one generated)');
+  }
+
+  const scheduleRaw = value(env, 'RELAY_RETRY_SCHEDULE');
+  let retrySchedule = DEFAULT_RETRY_SCHEDULE_MS;
+  if (scheduleRaw !== undefined) {
+    try {
+      retrySchedule = parseRetrySchedule(scheduleRaw);
+    } catch (e) {
+      throw new RelayConfigError('RELAY_RETRY_SCHEDULE', (e as Error).message);
+    }
+  }
+
+  const duration = (name: string, fallbackMs: number, minMs: number, maxMs: number): number => {
+    const raw = value(env, name);
+    if (raw === undefined) return fallbackMs;
+    let ms: number;
+    try {
+      ms = parseDuration(raw);
+    } catch (e) {
+      throw new RelayConfigError(name, (e as Error).message);
+    }
+    if (ms < minMs || ms > maxMs) throw new RelayConfigError(name, `must be between ${minMs} ms and ${maxMs} ms, got "${raw}"`);
+    return ms;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = value(env, name);
+    return raw === undefined ? fallback : parseInteger(raw, name, min, max);
+  };
+
+  const providers: Partial<Record<ProviderId, ProviderCredentials>> = {};
+  for (const id of PROVIDER_IDS) {
+    const upper = id.toUpperCase();
+    const creds: ProviderCredentials = {};
+    const secret = value(env, `${upper}_WEBHOOK_SECRET`);
+    const apiKey = value(env, `${upper}_API_KEY`);
+    const baseUrl = value(env, `${upper}_BASE_URL`);
+    if (secret !== undefined) creds.webhookSecret = secret;
+    if (apiKey !== undefined) creds.apiKey = apiKey;
+    if (baseUrl !== undefined) creds.baseUrl = parseBaseUrl(baseUrl, `${upper}_BASE_URL`);
+    providers[id] = creds;
+  }
+
+  const logLevel = (value(env, 'RELAY_LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel)) throw new RelayConfigError('RELAY_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+
+  const allowRaw = value(env, 'RELAY_ALLOW_PRIVATE_TARGETS');
+  const bodyRaw = value(env, 'RELAY_MAX_BODY_BYTES');
+  const deliveryTimeoutMs = duration('RELAY_DELIVERY_TIMEOUT', 10_000, 100, 120_000);
+
+  return {
+    host: parseHost(hostRaw, hostSource),
+    port: parsePort(portRaw, portSource),
+    database: parseDatabase(dbRaw, dbSource, env),
+    ...(apiToken !== undefined ? { apiToken } : {}),
+    retrySchedule,
+    maxBodyBytes: bodyRaw === undefined ? 256 * KIB : parseSize(bodyRaw, 'RELAY_MAX_BODY_BYTES'),
+    allowPrivateTargets: allowRaw === undefined ? false : parseBoolean(allowRaw, 'RELAY_ALLOW_PRIVATE_TARGETS'),
+    deliveryTimeoutMs,
+    rateLimitPerMinute: integer('RELAY_RATE_LIMIT', 600, 0, 1_000_000),
+    deliveryConcurrency: integer('RELAY_DELIVERY_CONCURRENCY', 256, 1, 10_000),
+    perSubscriptionConcurrency: integer('RELAY_SUBSCRIPTION_CONCURRENCY', 64, 1, 10_000),
+    maxRetryAfterMs: duration('RELAY_MAX_RETRY_AFTER', 3_600_000, 0, 7 * 24 * 3_600_000),
+    providers,
+    logLevel,
+  };
+}
+
+/** The configuration with every secret left out, for the start-up log line. */
+export function describeConfig(config: RelayConfig): Record<string, unknown> {
+  const providers: Record<string, unknown> = {};
+  for (const [id, creds] of Object.entries(config.providers)) {
+    providers[id] = {
+      webhookSecret: creds?.webhookSecret ? 'set' : 'not set',
+      apiKey: creds?.apiKey ? 'set' : 'not set',
+      ...(creds?.baseUrl ? { baseUrl: creds.baseUrl } : {}),
+    };
+  }
+  return {
+    host: config.host,
+    port: config.port,
+    database:
+      config.database.kind === 'sqlite'
+        ? `sqlite:${config.database.path}`
+        : {
+            url: redactDatabaseUrl(config.database.url),
+            schema: config.database.schema,
+            poolSize: config.database.poolSize,
+            statementTimeoutMs: config.database.statementTimeoutMs,
+          },
+    apiToken: config.apiToken ? 'set' : 'not set',
+    retrySchedule: config.retrySchedule,
+    maxBodyBytes: config.maxBodyBytes,
+    allowPrivateTargets: config.allowPrivateTargets,
+    deliveryTimeoutMs: config.deliveryTimeoutMs,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    providers,
+  };
+}

@@ -1,0 +1,220 @@
+import { randomBytes } from 'node:crypto';
+import { standardWebhookHeaders, type Clock } from '@callbridge/core';
+import type { Logger } from 'pino';
+import type { RelayMetrics } from '../metrics';
+import { GroupCommitter } from '../storage/group-commit';
+import type { ClaimedDelivery, DeliveryOutcome, RelayStorage } from '../storage/types';
+import { nextRetryDelay, receiverRetryAfter, type RetryPolicy } from './backoff';
+import { deliveryBody } from './payload';
+import { SendError, type DeliverySender, type SendResponse } from './sender';
+
+/**
+ * Claims due deliveries under a lease, sends each one independently (a slow or failing
+ * receiver holds only its own slots), and records every attempt. Attempt results are
+ * written in batches; a delivery's slot is freed only after its result is committed, so a
+ * crash at any point leaves it either finished or claimable again once its lease is gone.
+ */
+export interface WorkerOptions {
+  storage: RelayStorage;
+  sender: DeliverySender;
+  metrics: RelayMetrics;
+  logger: Logger;
+  clock: Clock;
+  policy: RetryPolicy;
+  /** Deliveries in flight at once, in all and per subscription. */
+  concurrency: number;
+  perSubscription: number;
+  /** How long a claim holds a delivery: longer than a send can take. */
+  leaseMs: number;
+  /** How often to look for due work when nothing wakes the worker. */
+  idlePollMs?: number;
+  random?: () => number;
+}
+
+const CLAIM_BATCH = 200;
+const BUSY_POLL_MS = 100;
+const RESERVED_HEADERS = new Set(['content-type', 'content-length', 'host', 'webhook-id', 'webhook-timestamp', 'webhook-signature']);
+
+export class DeliveryWorker {
+  readonly owner = `w_${randomBytes(6).toString('hex')}`;
+  readonly #o: WorkerOptions;
+  readonly #idlePollMs: number;
+  readonly #random: () => number;
+  readonly #completer: GroupCommitter<DeliveryOutcome, void>;
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #perSubscription = new Map<string, number>();
+  #unsubscribe: (() => void) | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #pumping: Promise<void> | undefined;
+  #again = false;
+  #stopping = false;
+
+  constructor(options: WorkerOptions) {
+    this.#o = options;
+    this.#idlePollMs = options.idlePollMs ?? 1000;
+    this.#random = options.random ?? Math.random;
+    this.#completer = new GroupCommitter<DeliveryOutcome, void>({
+      maxBatch: 500,
+      flush: async (outcomes) => {
+        await options.storage.complete(outcomes, options.clock.now());
+        return outcomes.map(() => undefined);
+      },
+    });
+  }
+
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  start(): void {
+    this.#unsubscribe = this.#o.storage.onWake(() => this.kick());
+    this.kick();
+  }
+
+  /** Stops claiming, lets every send in flight finish and be recorded, and hands back leases. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#unsubscribe?.();
+    if (this.#timer) clearTimeout(this.#timer);
+    await this.#pumping;
+    await Promise.all([...this.#inFlight]);
+    await this.#completer.drain();
+    await this.#o.storage.releaseLeases(this.owner);
+  }
+
+  /** Looks for due work now (new events, a replay, a freed slot). */
+  kick(): void {
+    if (this.#stopping) return;
+    if (this.#pumping) {
+      this.#again = true;
+      return;
+    }
+    this.#pumping = this.#pump()
+      .catch((e: unknown) => {
+        this.#o.logger.error({ err: e }, 'delivery worker could not claim work; retrying');
+        this.#sleep(this.#idlePollMs);
+      })
+      .finally(() => {
+        this.#pumping = undefined;
+        if (this.#again) {
+          this.#again = false;
+          this.kick();
+        }
+      });
+  }
+
+  #sleep(ms: number): void {
+    if (this.#stopping) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.kick(), ms);
+    this.#timer.unref();
+  }
+
+  async #pump(): Promise<void> {
+    for (;;) {
+      if (this.#stopping) return;
+      const capacity = this.#o.concurrency - this.#inFlight.size;
+      if (capacity <= 0) return; // a finishing send kicks again
+      const limit = Math.min(capacity, CLAIM_BATCH);
+      const now = this.#o.clock.now();
+      const claimed = await this.#o.storage.claimDue({
+        now,
+        limit,
+        leaseMs: this.#o.leaseMs,
+        owner: this.owner,
+        perSubscriptionLimit: this.#o.perSubscription,
+        inFlight: this.#perSubscription,
+      });
+      for (const c of claimed) this.#launch(c);
+      if (claimed.length < limit) break;
+    }
+    if (this.#inFlight.size > 0) {
+      // Every finishing send kicks the worker, which then sees what has come due; the
+      // timer only covers retries coming due while every send in flight is slow.
+      this.#sleep(BUSY_POLL_MS);
+      return;
+    }
+    const next = await this.#o.storage.nextDueAt();
+    const now = this.#o.clock.now();
+    const wait = next === null || next <= now ? this.#idlePollMs : Math.min(next - now, this.#idlePollMs);
+    this.#sleep(Math.max(1, wait));
+  }
+
+  #launch(c: ClaimedDelivery): void {
+    const subId = c.subscription.id;
+    this.#perSubscription.set(subId, (this.#perSubscription.get(subId) ?? 0) + 1);
+    const run = this.#deliver(c)
+      .then((outcome) => this.#completer.submit(outcome))
+      .catch((e: unknown) => {
+        // The result could not be recorded: the lease runs out and the delivery goes again.
+        this.#o.logger.error({ err: e, deliveryId: c.id }, 'could not record a delivery attempt');
+      })
+      .finally(() => {
+        this.#inFlight.delete(run);
+        const n = (this.#perSubscription.get(subId) ?? 1) - 1;
+        if (n <= 0) this.#perSubscription.delete(subId);
+        else this.#perSubscription.set(subId, n);
+        this.kick();
+      });
+    this.#inFlight.add(run);
+  }
+
+  async #deliver(c: ClaimedDelivery): Promise<DeliveryOutcome> {
+    const { clock, metrics, logger, sender } = this.#o;
+    const body = deliveryBody(c.event);
+    const startedAt = clock.now();
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(c.subscription.headers)) {
+      if (!RESERVED_HEADERS.has(k.toLowerCase())) headers[k] = v;
+    }
+    Object.assign(
+      headers,
+      { 'content-type': 'application/json' },
+      standardWebhookHeaders({ id: c.event.id, timestamp: Math.floor(startedAt / 1000), body, secret: c.subscription.secret }),
+    );
+
+    let res: SendResponse | undefined;
+    let error: string | null = null;
+    try {
+      res = await sender.send({ url: c.subscription.targetUrl, headers, body });
+    } catch (e) {
+      error = e instanceof SendError ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
+    }
+    const finishedAt = clock.now();
+    const durationMs = Math.max(0, finishedAt - startedAt);
+    metrics.attemptDuration.observe(durationMs / 1000);
+    const status = res?.status ?? null;
+    const attempt = {
+      attempt: c.attempts + 1,
+      startedAt,
+      durationMs,
+      status,
+      error: error ?? (status !== null && (status < 200 || status > 299) ? `HTTP ${status}` : null),
+      responseBody: res?.snippet ? res.snippet : null,
+    };
+    const base = { deliveryId: c.id, subscriptionId: c.subscription.id, owner: this.owner, attempt };
+    const log = { deliveryId: c.id, eventId: c.event.id, subscriptionId: c.subscription.id, attempt: attempt.attempt, status };
+
+    if (status !== null && status >= 200 && status < 300) {
+      metrics.deliveries.inc({ outcome: 'success' });
+      metrics.deliveryLatency.observe(Math.max(0, finishedAt - c.event.receivedAt) / 1000);
+      logger.debug(log, 'delivered');
+      return { ...base, kind: 'success' };
+    }
+    if (status === 410) {
+      metrics.deliveries.inc({ outcome: 'gone' });
+      logger.warn(log, 'receiver answered 410 Gone: subscription disabled');
+      return { ...base, kind: 'gone' };
+    }
+    const retryAfter = res ? receiverRetryAfter(res.status, res.headers, finishedAt) : null;
+    const delay = nextRetryDelay(this.#o.policy, c.scheduleAttempts + 1, retryAfter, this.#random);
+    if (delay === null) {
+      metrics.deliveries.inc({ outcome: 'dead' });
+      logger.warn({ ...log, error: attempt.error }, 'delivery failed its last attempt: dead, replay to send again');
+      return { ...base, kind: 'dead' };
+    }
+    metrics.deliveries.inc({ outcome: 'retry' });
+    logger.info({ ...log, error: attempt.error, retryInMs: delay }, 'delivery failed; will retry');
+    return { ...base, kind: 'retry', nextAttemptAt: finishedAt + delay };
+  }
+}

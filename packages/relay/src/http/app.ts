@@ -1,0 +1,129 @@
+import http from 'node:http';
+import type { Clock } from '@callbridge/core';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { RelayConfig } from '../config';
+import type { RelayMetrics } from '../metrics';
+import { bearerToken, tokenMatches } from '../security/auth';
+import { ClientRateLimiter } from '../security/rate-limit';
+import { InvalidCursorError } from '../storage/cursor';
+import type { RelayStorage } from '../storage/types';
+import { registerActionRoutes } from './actions';
+import { registerEventRoutes } from './events';
+import { isHookRequest } from './hooks';
+import { errorBody, HttpError } from './replies';
+import { requestId } from './request-id';
+import { registerSubscriptionRoutes } from './subscriptions';
+import { registerSystemRoutes } from './system';
+
+export interface AppDeps {
+  config: RelayConfig;
+  storage: RelayStorage;
+  metrics: RelayMetrics;
+  logger: Logger;
+  clock: Clock;
+  adminTokenHash: Buffer;
+  /** The ingest path, served before fastify sees the request. */
+  hookHandler: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  inFlightDeliveries: () => number;
+  isClosing: () => boolean;
+}
+
+/**
+ * The relay's HTTP server: plain node:http takes `/hooks/*` (the throughput path) and
+ * hands everything else to fastify, where auth, rate limiting, validation and errors are
+ * handled once for all routes.
+ */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // One line per request, written by the onResponse hook below.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: requestId,
+    bodyLimit: deps.config.maxBodyBytes,
+    return503OnClosing: true,
+    serverFactory: (handler) => {
+      const server = http.createServer((req, res) => {
+        if (isHookRequest(req.url)) deps.hookHandler(req, res);
+        else handler(req, res);
+      });
+      // Slow senders may not hold sockets open indefinitely.
+      server.requestTimeout = 30_000;
+      server.headersTimeout = 15_000;
+      server.keepAliveTimeout = 65_000;
+      return server;
+    },
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info(
+      { method: req.method, url: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+
+  app.setErrorHandler((err: FastifyError | HttpError | InvalidCursorError, req, reply) => {
+    if (err instanceof HttpError) {
+      return reply.code(err.status).headers(err.headers).send(errorBody(err.code, err.message, err.details));
+    }
+    if (err instanceof InvalidCursorError) return reply.code(400).send(errorBody('invalid_cursor', err.message));
+    const code = err.code;
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply.code(415).send(errorBody('unsupported_media_type', 'send the body as JSON with content-type: application/json'));
+    }
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send(errorBody('payload_too_large', `the body is over the ${deps.config.maxBodyBytes}-byte limit`));
+    }
+    if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.name === 'SyntaxError') {
+      return reply.code(400).send(errorBody('malformed_json', 'the body is not valid JSON'));
+    }
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    if (status >= 500) {
+      req.log.error({ err }, 'request failed');
+      return reply.code(status).send(errorBody('internal_error', 'the relay failed to handle this request'));
+    }
+    return reply.code(status).send(errorBody(code ? code.toLowerCase() : 'bad_request', err.message));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send(errorBody('not_found', `no route for ${req.method} ${req.url.split('?')[0]}`));
+  });
+
+  registerSystemRoutes(app, deps);
+
+  const limiter = deps.config.rateLimitPerMinute > 0 ? new ClientRateLimiter(deps.config.rateLimitPerMinute, deps.clock) : null;
+  void app.register(
+    async (v1) => {
+      v1.addHook('onRequest', async (req) => {
+        // Before auth: guessing tokens is rate limited too.
+        if (limiter) {
+          const decision = limiter.take(req.ip);
+          if (!decision.ok) {
+            throw new HttpError(429, 'rate_limited', 'too many requests; slow down', undefined, {
+              'retry-after': String(Math.ceil(decision.retryAfterMs / 1000)),
+            });
+          }
+        }
+        const token = bearerToken(req.headers.authorization);
+        if (token === null || !tokenMatches(token, deps.adminTokenHash)) {
+          throw new HttpError(
+            401,
+            'unauthorized',
+            token === null ? 'send Authorization: Bearer <RELAY_API_TOKEN>' : 'the bearer token is not valid',
+            undefined,
+            { 'www-authenticate': 'Bearer realm="callbridge-relay"' },
+          );
+        }
+      });
+      registerSubscriptionRoutes(v1, deps);
+      registerEventRoutes(v1, deps);
+      registerActionRoutes(v1, deps);
+    },
+    { prefix: '/v1' },
+  );
+
+  return app;
+}

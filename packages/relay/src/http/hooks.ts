@@ -1,0 +1,154 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  isProviderId,
+  normalizeWebhook,
+  providers,
+  verifyWebhook,
+  WebhookPayloadError,
+  type Clock,
+  type ProviderId,
+  type ProviderSpec,
+} from '@callbridge/core';
+import type { Logger } from 'pino';
+import type { ProviderCredentials } from '../config';
+import type { RelayMetrics } from '../metrics';
+import type { GroupCommitter } from '../storage/group-commit';
+import type { IngestResult, NewEvent } from '../storage/types';
+import { errorBody, sendJson } from './replies';
+import { requestId } from './request-id';
+
+/**
+ * `POST /hooks/<provider>`: the hot path, served by plain node:http in front of fastify.
+ * Order matters: method, provider, content type and size are checked before the body is
+ * read in full; the signature is verified over the raw bytes before anything parses them;
+ * and the 200 is written only after the event's batch has been committed.
+ */
+export interface HookDeps {
+  providers: Partial<Record<ProviderId, ProviderCredentials>>;
+  maxBodyBytes: number;
+  ingest: GroupCommitter<NewEvent, IngestResult>;
+  metrics: RelayMetrics;
+  logger: Logger;
+  clock: Clock;
+  isClosing: () => boolean;
+}
+
+export const HOOKS_PREFIX = '/hooks/';
+
+export function isHookRequest(url: string | undefined): boolean {
+  return url !== undefined && url.startsWith(HOOKS_PREFIX);
+}
+
+function isJsonMediaType(header: string | undefined): boolean {
+  if (!header) return false;
+  const semi = header.indexOf(';');
+  const type = (semi === -1 ? header : header.slice(0, semi)).trim().toLowerCase();
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+const registry = providers as Partial<Record<string, ProviderSpec>>;
+
+export function createHookHandler(deps: HookDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const { logger, metrics } = deps;
+
+  return (req, res) => {
+    const reqId = requestId(req);
+    const url = req.url as string;
+    const end = url.indexOf('?');
+    const name = decodeURIComponent(url.slice(HOOKS_PREFIX.length, end === -1 ? undefined : end));
+
+    const reject = (status: number, code: string, message: string, headers: Record<string, string> = {}): void => {
+      if (isProviderId(name)) metrics.rejected.inc({ provider: name, reason: code });
+      logger.warn({ reqId, provider: name, status, code }, `webhook refused: ${message}`);
+      sendJson(res, status, JSON.stringify(errorBody(code, message)), { 'x-request-id': reqId, ...headers });
+    };
+    // Replies sent before the body is read close the connection, so an unread body is not
+    // taken for the next request and a large one is not read at all.
+    const rejectUnread = (status: number, code: string, message: string, headers: Record<string, string> = {}): void => {
+      reject(status, code, message, { connection: 'close', ...headers });
+    };
+
+    if (deps.isClosing()) return rejectUnread(503, 'shutting_down', 'the relay is shutting down; retry shortly', { 'retry-after': '5' });
+    if (req.method !== 'POST') return rejectUnread(405, 'method_not_allowed', 'webhooks must be POSTed', { allow: 'POST' });
+    const spec = isProviderId(name) ? registry[name] : undefined;
+    if (!spec) return rejectUnread(404, 'unknown_provider', `"${name}" is not a provider this relay knows`);
+    if (!spec.webhooks) return rejectUnread(404, 'no_webhooks', `${spec.name} does not send webhooks`);
+    const provider = spec.id;
+    const secret = deps.providers[provider]?.webhookSecret;
+    if (!secret) {
+      return rejectUnread(
+        401,
+        'webhook_secret_not_configured',
+        `the ${spec.name} webhook secret is not configured: set ${provider.toUpperCase()}_WEBHOOK_SECRET on the relay`,
+      );
+    }
+    if (!isJsonMediaType(req.headers['content-type'])) {
+      return rejectUnread(415, 'unsupported_media_type', 'the body must be JSON, sent with content-type: application/json');
+    }
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > deps.maxBodyBytes) {
+      return rejectUnread(413, 'payload_too_large', `the body is over the ${deps.maxBodyBytes}-byte limit`);
+    }
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let overflow = false;
+    req.on('data', (chunk: Buffer) => {
+      if (overflow) return;
+      size += chunk.length;
+      if (size > deps.maxBodyBytes) {
+        overflow = true;
+        chunks.length = 0;
+        rejectUnread(413, 'payload_too_large', `the body is over the ${deps.maxBodyBytes}-byte limit`);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', () => {
+      // The provider went away mid-body: nothing was acknowledged, so nothing is lost.
+    });
+    req.on('end', () => {
+      if (overflow) return;
+      const rawBody = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+      accept(rawBody).catch((e: unknown) => {
+        logger.error({ reqId, provider, err: e }, 'webhook handling failed');
+        if (!res.headersSent) reject(500, 'internal_error', 'the relay failed to handle this webhook; retry later');
+      });
+    });
+
+    const accept = async (rawBody: Buffer): Promise<void> => {
+      const verdict = verifyWebhook(spec, { rawBody, headers: req.headers, secret });
+      if (!verdict.ok) return reject(401, verdict.reason, verdict.message);
+      const now = deps.clock.now();
+      let normalized;
+      try {
+        normalized = normalizeWebhook(spec, { rawBody, headers: req.headers, now });
+      } catch (e) {
+        if (e instanceof WebhookPayloadError) return reject(400, e.reason, e.message);
+        throw e;
+      }
+      let result: IngestResult;
+      try {
+        result = await deps.ingest.submit({
+          id: normalized.id,
+          type: normalized.type,
+          provider,
+          event: normalized.event,
+          createdAt: normalized.created_at,
+          receivedAt: now,
+          dedupeKey: normalized.dedupeKey,
+          data: JSON.stringify(normalized.data ?? null),
+        });
+      } catch (e) {
+        logger.error({ reqId, provider, err: e }, 'could not store a webhook event; answered 503 so the provider retries');
+        return reject(503, 'storage_unavailable', 'the event could not be stored; retry later', { 'retry-after': '5' });
+      }
+      if (result.duplicate) metrics.duplicates.inc({ provider });
+      else metrics.eventsReceived.inc({ provider, type: normalized.type });
+      if (logger.isLevelEnabled('debug')) {
+        logger.debug({ reqId, provider, type: normalized.type, id: result.id, duplicate: result.duplicate }, 'webhook stored');
+      }
+      sendJson(res, 200, `{"received":true,"id":${JSON.stringify(result.id)}}`, { 'x-request-id': reqId });
+    };
+  };
+}

@@ -1,0 +1,130 @@
+import { providers, systemClock, type Clock, type ProviderSpec } from '@callbridge/core';
+import type { Logger } from 'pino';
+import { describeConfig, type RelayConfig } from './config';
+import { DeliverySender } from './delivery/sender';
+import { JITTER } from './delivery/backoff';
+import { DeliveryWorker } from './delivery/worker';
+import { buildApp } from './http/app';
+import { createHookHandler } from './http/hooks';
+import { createLogger } from './logger';
+import { RelayMetrics } from './metrics';
+import { resolveAdminToken } from './security/auth';
+import { GroupCommitter } from './storage/group-commit';
+import { openStorage } from './storage/open';
+import type { IngestResult, NewEvent } from './storage/types';
+
+export interface StartOptions {
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export interface RunningRelay {
+  /** Where the relay answers, e.g. http://127.0.0.1:8080. */
+  url: string;
+  port: number;
+  /** Present only when this start generated the admin token: print it once, it is not stored. */
+  adminToken?: string;
+  metrics: RelayMetrics;
+  /** Graceful: stops accepting, finishes in-flight requests and deliveries, closes storage. */
+  close(): Promise<void>;
+}
+
+/** Most events committed at once; a batch this size still commits in a few milliseconds. */
+const INGEST_BATCH = 1000;
+/** A claim outlives the longest send by this much, so a live worker never loses its lease. */
+const LEASE_MARGIN_MS = 30_000;
+
+function displayUrl(host: string, port: number): string {
+  const shown = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+}
+
+export async function startRelay(config: RelayConfig, options: StartOptions = {}): Promise<RunningRelay> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const storage = await openStorage(config.database);
+  let closing = false;
+
+  try {
+    const admin = await resolveAdminToken(storage, config.apiToken);
+    for (const spec of Object.values(providers as Partial<Record<string, ProviderSpec>>)) {
+      if (spec?.webhooks && !config.providers[spec.id]?.webhookSecret) {
+        logger.warn(
+          { provider: spec.id },
+          `${spec.id.toUpperCase()}_WEBHOOK_SECRET is not set: POST /hooks/${spec.id} answers 401 until it is`,
+        );
+      }
+    }
+
+    const metrics = new RelayMetrics();
+    // Storage merges batches that queue up behind a commit, so several may be in flight.
+    const ingest = new GroupCommitter<NewEvent, IngestResult>({ maxBatch: INGEST_BATCH, maxInFlight: 16, flush: (events) => storage.ingest(events) });
+    const sender = new DeliverySender({
+      timeoutMs: config.deliveryTimeoutMs,
+      allowPrivate: config.allowPrivateTargets,
+      maxSocketsPerHost: config.perSubscriptionConcurrency,
+      userAgent: 'callbridge-relay/0.1.0',
+    });
+    const worker = new DeliveryWorker({
+      storage,
+      sender,
+      metrics,
+      logger,
+      clock,
+      policy: { schedule: config.retrySchedule, maxRetryAfterMs: config.maxRetryAfterMs, jitter: JITTER },
+      concurrency: config.deliveryConcurrency,
+      perSubscription: config.perSubscriptionConcurrency,
+      leaseMs: config.deliveryTimeoutMs + LEASE_MARGIN_MS,
+    });
+    const hookHandler = createHookHandler({
+      providers: config.providers,
+      maxBodyBytes: config.maxBodyBytes,
+      ingest,
+      metrics,
+      logger,
+      clock,
+      isClosing: () => closing,
+    });
+    const app = buildApp({
+      config,
+      storage,
+      metrics,
+      logger,
+      clock,
+      adminTokenHash: admin.hash,
+      hookHandler,
+      inFlightDeliveries: () => worker.inFlight,
+      isClosing: () => closing,
+    });
+
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    worker.start();
+    logger.info({ config: describeConfig(config), port, adminToken: admin.source }, 'relay started');
+
+    let closed: Promise<void> | undefined;
+    const close = (): Promise<void> =>
+      (closed ??= (async () => {
+        closing = true;
+        logger.info('relay shutting down: finishing in-flight work');
+        await app.close();
+        await ingest.drain();
+        await worker.stop();
+        sender.close();
+        await storage.close();
+        logger.info('relay stopped');
+      })());
+
+    return {
+      url: displayUrl(config.host, port),
+      port,
+      ...(admin.generated ? { adminToken: admin.generated } : {}),
+      metrics,
+      close,
+    };
+  } catch (e) {
+    await storage.close();
+    throw e;
+  }
+}

@@ -1,0 +1,103 @@
+import type { AttemptRecord, DeliveryOutcomeKind, DeliveryRecord, DeliveryState, StoredEvent, Subscription, SubscriptionStatus } from '../types';
+
+/** Row readers: pg returns BIGINT as text (it may exceed 2^53); the relay's values never do. */
+export type Row = Record<string, unknown>;
+
+export function str(row: Row, key: string): string {
+  const v = row[key];
+  if (typeof v !== 'string') throw new Error(`storage: column ${key} is not text`);
+  return v;
+}
+
+export function strOrNull(row: Row, key: string): string | null {
+  const v = row[key];
+  return typeof v === 'string' ? v : null;
+}
+
+export function num(row: Row, key: string): number {
+  const v = row[key];
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v !== '' && Number.isFinite(Number(v))) return Number(v);
+  throw new Error(`storage: column ${key} is not a number`);
+}
+
+export function numOrNull(row: Row, key: string): number | null {
+  const v = row[key];
+  return v === null || v === undefined ? null : num(row, key);
+}
+
+export function jsonRecord(text: string): Record<string, string> {
+  const parsed: unknown = JSON.parse(text);
+  const out: Record<string, string> = {};
+  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+    for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') out[k] = v;
+  }
+  return out;
+}
+
+function strings(row: Row, key: string): string[] {
+  const v = row[key];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+export const EVENT_COLUMNS = 'e.seq, e.id, e.provider, e.type, e.event, e.created_at, e.received_at, e.dedupe_key, e.data';
+
+export function toEvent(row: Row): StoredEvent {
+  return {
+    id: str(row, 'id'),
+    provider: str(row, 'provider'),
+    type: str(row, 'type'),
+    event: str(row, 'event'),
+    createdAt: str(row, 'created_at'),
+    receivedAt: num(row, 'received_at'),
+    dedupeKey: str(row, 'dedupe_key'),
+    data: str(row, 'data'),
+  };
+}
+
+export function toSubscription(row: Row): Subscription {
+  return {
+    id: str(row, 'id'),
+    targetUrl: str(row, 'target_url'),
+    events: strings(row, 'events'),
+    headers: jsonRecord(str(row, 'headers')),
+    secret: str(row, 'secret'),
+    createdAt: str(row, 'created_at'),
+    status: str(row, 'status') as SubscriptionStatus,
+    disabledReason: strOrNull(row, 'disabled_reason'),
+  };
+}
+
+export const DELIVERY_COLUMNS = `d.id, d.subscription_id, d.state, d.attempts, d.next_attempt_at, d.last_status, d.last_error,
+  d.created_at, d.updated_at, e.id AS event_id, e.type AS event_type, e.provider`;
+
+export function toDelivery(row: Row): DeliveryRecord {
+  return {
+    id: num(row, 'id'),
+    eventId: str(row, 'event_id'),
+    eventType: str(row, 'event_type'),
+    provider: str(row, 'provider'),
+    subscriptionId: str(row, 'subscription_id'),
+    state: str(row, 'state') as DeliveryState,
+    attempts: num(row, 'attempts'),
+    nextAttemptAt: numOrNull(row, 'next_attempt_at'),
+    lastStatus: numOrNull(row, 'last_status'),
+    lastError: strOrNull(row, 'last_error'),
+    createdAt: num(row, 'created_at'),
+    updatedAt: num(row, 'updated_at'),
+  };
+}
+
+export function toAttempt(row: Row): AttemptRecord {
+  return {
+    deliveryId: num(row, 'delivery_id'),
+    subscriptionId: str(row, 'subscription_id'),
+    attempt: num(row, 'attempt'),
+    startedAt: num(row, 'started_at'),
+    durationMs: num(row, 'duration_ms'),
+    status: numOrNull(row, 'status'),
+    error: strOrNull(row, 'error'),
+    outcome: str(row, 'outcome') as DeliveryOutcomeKind,
+    responseBody: strOrNull(row, 'response_body'),
+  };
+}

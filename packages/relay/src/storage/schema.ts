@@ -1,0 +1,75 @@
+/**
+ * The SQLite schema. Timestamps the worker compares are epoch ms integers; the event's own
+ * `created_at` stays the ISO text the provider (or the relay) gave it.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS events (
+  seq         INTEGER PRIMARY KEY,
+  id          TEXT NOT NULL UNIQUE,
+  provider    TEXT NOT NULL,
+  type        TEXT NOT NULL,
+  event       TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  dedupe_key  TEXT NOT NULL,
+  data        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_type ON events (type, seq);
+CREATE INDEX IF NOT EXISTS events_by_provider ON events (provider, seq);
+
+CREATE TABLE IF NOT EXISTS subscriptions (
+  seq             INTEGER PRIMARY KEY,
+  id              TEXT NOT NULL UNIQUE,
+  target_url      TEXT NOT NULL,
+  events          TEXT NOT NULL,
+  headers         TEXT NOT NULL,
+  secret          TEXT NOT NULL,
+  created_at      TEXT NOT NULL,
+  status          TEXT NOT NULL,
+  disabled_reason TEXT
+);
+
+CREATE TABLE IF NOT EXISTS deliveries (
+  id              INTEGER PRIMARY KEY,
+  event_seq       INTEGER NOT NULL REFERENCES events (seq),
+  subscription_id TEXT NOT NULL,
+  state           TEXT NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  schedule_offset INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  lease_owner     TEXT,
+  lease_until     INTEGER NOT NULL DEFAULT 0,
+  last_status     INTEGER,
+  last_error      TEXT,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  UNIQUE (event_seq, subscription_id)
+);
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (next_attempt_at) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS deliveries_due_by_subscription ON deliveries (subscription_id, next_attempt_at) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS deliveries_leased ON deliveries (lease_until) WHERE state = 'pending' AND lease_until > 0;
+CREATE INDEX IF NOT EXISTS deliveries_by_state ON deliveries (state, id);
+CREATE INDEX IF NOT EXISTS deliveries_by_subscription ON deliveries (subscription_id, state);
+
+CREATE TABLE IF NOT EXISTS attempts (
+  id              INTEGER PRIMARY KEY,
+  delivery_id     INTEGER NOT NULL,
+  event_seq       INTEGER NOT NULL,
+  subscription_id TEXT NOT NULL,
+  attempt         INTEGER NOT NULL,
+  started_at      INTEGER NOT NULL,
+  duration_ms     INTEGER NOT NULL,
+  status          INTEGER,
+  error           TEXT,
+  outcome         TEXT NOT NULL,
+  response_body   TEXT
+);
+CREATE INDEX IF NOT EXISTS attempts_by_event ON attempts (event_seq, id);
+`;

@@ -1,0 +1,39 @@
+import type { RelayStorage } from './types';
+
+/** Messages between ThreadedSqliteStorage and the sqlite-worker thread. */
+export type StorageMethod = Exclude<keyof RelayStorage, 'kind' | 'onWake'>;
+
+export const STORAGE_METHODS: readonly StorageMethod[] = [
+  'ingest',
+  'createSubscription',
+  'getSubscription',
+  'listSubscriptions',
+  'deleteSubscription',
+  'getEvent',
+  'listEvents',
+  'listDeliveries',
+  'listAttempts',
+  'claimDue',
+  'complete',
+  'releaseLeases',
+  'nextDueAt',
+  'replayDeliveries',
+  'addDelivery',
+  'stats',
+  'health',
+  'getSetting',
+  'setSetting',
+  'close',
+];
+
+export interface StorageRequest {
+  id: number;
+  method: StorageMethod;
+  args: unknown[];
+}
+
+export type StorageReply =
+  | { type: 'reply'; id: number; ok: true; value: unknown }
+  | { type: 'reply'; id: number; ok: false; error: { name: string; message: string } };
+
+export type WorkerMessage = StorageReply | { type: 'wake' } | { type: 'ready' } | { type: 'fatal'; message: string };
