@@ -7,7 +7,20 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-main(process.argv.slice(2), process.env, { stdout: process.stdout, stderr: process.stderr }).then(
+/** The first SIGINT or SIGTERM asks a long-running command to finish its work and stop. */
+function untilStopped(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      // A second signal while shutting down means "now".
+      process.once(signal, () => process.exit(130));
+      resolve(signal);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+main(process.argv.slice(2), process.env, { stdout: process.stdout, stderr: process.stderr }, { untilStopped }).then(
   (code) => {
     process.exitCode = code;
   },

@@ -9,6 +9,11 @@ export interface Context {
   io: Io;
   /** Registers a credential read during this run so that nothing written to stderr shows it. */
   addSecret(secret: string | undefined): void;
+  /**
+   * Resolves when a long-running command (relay, sandbox) should stop: on SIGINT/SIGTERM in
+   * the shell, when a test says so in-process. Resolves with the reason.
+   */
+  untilStopped(): Promise<string>;
 }
 
 export interface FlagSpec {

@@ -80,12 +80,18 @@ async function report(e: unknown, stderr: OutputSink): Promise<number> {
  * The whole CLI as a function: arguments, environment and streams in, exit code out.
  * Nothing here touches process globals, so tests run it in-process.
  */
-export async function main(argv: readonly string[], env: Env, io: Io): Promise<number> {
+export interface MainOptions {
+  /** When a long-running command should stop; never, unless given (the shell passes signals). */
+  untilStopped?: () => Promise<string>;
+}
+
+export async function main(argv: readonly string[], env: Env, io: Io, options: MainOptions = {}): Promise<number> {
   const stderr = new RedactingSink(io.stderr);
   const ctx: Context = {
     env,
     io: { ...io, stderr },
     addSecret: (secret) => stderr.addSecret(secret),
+    untilStopped: options.untilStopped ?? (() => new Promise<string>(() => undefined)),
   };
   try {
     return await dispatch(argv, ctx);

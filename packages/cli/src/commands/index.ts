@@ -2,6 +2,9 @@ import type { Command } from '../command';
 import { call } from './call';
 import { list } from './list';
 import { ops } from './ops';
+import { relay } from './relay';
+import { sandbox } from './sandbox';
+import { sendEvent } from './send-event';
 import { sign } from './sign';
 import { verify } from './verify';
 
@@ -9,4 +12,4 @@ import { verify } from './verify';
  * Every `callbridge` command, in the order `--help` lists them. A new command is one module
  * in this folder (built with `defineCommand`) and one entry here.
  */
-export const commands: readonly Command[] = [ops, call, list, verify, sign];
+export const commands: readonly Command[] = [ops, call, list, verify, sign, relay, sandbox, sendEvent];

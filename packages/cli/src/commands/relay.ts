@@ -1,0 +1,73 @@
+import { loadRelayConfig, RelayConfigError, startRelay } from '@callbridge/relay';
+import { defineCommand, expectArgs } from '../command';
+import { UsageError } from '../errors';
+import { writeLine } from '../io';
+
+export const relay = defineCommand({
+  name: 'relay',
+  usage: '[--host 0.0.0.0] [--port 8080] [--database sqlite:./data/relay.db | postgres://…]',
+  summary: 'run the relay server',
+  flags: {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    database: { type: 'string' },
+  },
+  help: `Runs the webhook relay until Ctrl-C, then finishes in-flight work and stops.
+Flags override the environment; every setting is checked at start.
+
+Options:
+  --host H        address to listen on (RELAY_HOST, default 0.0.0.0)
+  --port N        port (RELAY_PORT, default 8080)
+  --database URL  storage (RELAY_DATABASE_URL, default sqlite:./data/relay.db)
+
+Environment:
+  RELAY_API_TOKEN            bearer token for /v1 (generated and printed once when unset)
+  RELAY_RETRY_SCHEDULE       waits between delivery attempts, e.g. 5s,5m,30m,2h
+  RELAY_MAX_BODY_BYTES       inbound size cap (default 262144)
+  <PROVIDER>_WEBHOOK_SECRET  verifies POST /hooks/<provider>
+  <PROVIDER>_API_KEY, <PROVIDER>_BASE_URL   used by POST /v1/actions/<provider>/<operation>
+
+Examples:
+  VYORA_WEBHOOK_SECRET=… callbridge relay
+  callbridge relay --port 9000 --database postgres://relay@db.internal/relay`,
+  async run({ args, flags }, ctx) {
+    expectArgs('relay', args, []);
+    let config;
+    try {
+      config = loadRelayConfig(ctx.env, {
+        ...(flags.host !== undefined ? { host: flags.host } : {}),
+        ...(flags.port !== undefined ? { port: flags.port } : {}),
+        ...(flags.database !== undefined ? { database: flags.database } : {}),
+      });
+    } catch (e) {
+      if (e instanceof RelayConfigError) throw new UsageError(e.message, { field: e.source });
+      throw e;
+    }
+    ctx.addSecret(config.apiToken);
+    for (const p of Object.values(config.providers)) {
+      ctx.addSecret(p?.webhookSecret);
+      ctx.addSecret(p?.apiKey);
+    }
+    const running = await startRelay(config);
+    const token = running.adminToken;
+    const lines = [
+      `callbridge relay listening on ${running.url}`,
+      `  provider webhooks in:  POST ${running.url}/hooks/<provider>   (ayra, vyora, aila)`,
+      `  subscribe:             curl -X POST ${running.url}/v1/subscriptions -H "Authorization: Bearer $RELAY_API_TOKEN" \\`,
+      `                              -H 'content-type: application/json' -d '{"target_url":"https://…","events":["vyora.call_completed"]}'`,
+      `  API description:       ${running.url}/openapi.json`,
+    ];
+    if (token) {
+      lines.push(
+        '',
+        `  RELAY_API_TOKEN=${token}`,
+        '  (generated now and shown only this once: only its hash is stored. Set RELAY_API_TOKEN to choose your own.)',
+      );
+    }
+    await writeLine(ctx.io.stdout, lines.join('\n'));
+    const reason = await ctx.untilStopped();
+    await writeLine(ctx.io.stderr, `relay: ${reason}, finishing in-flight work`);
+    await running.close();
+    return 0;
+  },
+});
