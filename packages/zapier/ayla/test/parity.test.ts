@@ -1,0 +1,5 @@
+import { providers } from '@callbridge/core';
+import app from '../src/index';
+import { describeParity } from '../../common/test-support/parity';
+
+describeParity(providers.ayla, app);

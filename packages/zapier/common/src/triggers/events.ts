@@ -1,0 +1,36 @@
+import type { Bundle, ZObject } from 'zapier-platform-core';
+import { normalizeWebhook, type ProviderSpec } from '../core';
+import type { Item } from '../output';
+
+/**
+ * One instant trigger per provider event. The app names and describes its events (the
+ * provider documents list only their names); the payload shape is the provider's own.
+ */
+export interface EventTrigger {
+  /** The provider's event name, e.g. `call_completed` or `call.completed`. */
+  event: string;
+  /** Shown in Zapier: "Call Completed", "Analysis Ready". */
+  label: string;
+  description: string;
+  /** "triggers on a new XXX". */
+  noun: string;
+  /** An example of the provider's webhook body for this event. */
+  sample: Item;
+  /** Real recent items in the hook's shape, where an API can list what the event is about. */
+  recent?: (z: ZObject, bundle: Bundle) => Promise<Item[]>;
+}
+
+/** The relay's delivery envelope, which relay-backed triggers hand to Zapier as it arrives. */
+export interface RelayEnvelope extends Item {
+  id: string;
+  type: string;
+  provider: string;
+  created_at: string;
+  data: unknown;
+}
+
+/** The envelope the relay would deliver for a provider body: what a relay trigger's sample looks like. */
+export function envelopeOf(spec: ProviderSpec, body: Item, now = Date.UTC(2026, 0, 1)): RelayEnvelope {
+  const e = normalizeWebhook(spec, { rawBody: JSON.stringify(body), headers: {}, now });
+  return { id: e.id, type: e.type, provider: e.provider, created_at: e.created_at, data: e.data };
+}
