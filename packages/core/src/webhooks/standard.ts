@@ -22,12 +22,25 @@ function decodeBase64(text: string): Buffer | undefined {
   return again === text || again.replace(/=+$/, '') === text ? bytes : undefined;
 }
 
+/**
+ * Decoded keys of recently used secrets. A relay signs every delivery to a subscription
+ * with the same secret, and decoding it each time (a regex, a decode, a re-encode to
+ * prove strictness) cost a noticeable share of delivery CPU. Bounded, so a stream of
+ * distinct secrets cannot grow it.
+ */
+const KEY_CACHE_SIZE = 256;
+const keyCache = new Map<string, Buffer>();
+
 /** The HMAC key of a secret; like the standardwebhooks package, the prefix is optional. */
 function secretKey(secret: string, field: string): Buffer {
+  const cached = keyCache.get(secret);
+  if (cached) return cached;
   const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
   const key = decodeBase64(encoded);
   if (!key) throw new Error(`${field}: must be "whsec_" followed by base64 (the standard alphabet)`);
   if (key.length === 0) throw new Error(`${field}: the key after "whsec_" is empty`);
+  if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value as string);
+  keyCache.set(secret, key);
   return key;
 }
 

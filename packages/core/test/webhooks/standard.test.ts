@@ -169,3 +169,20 @@ describe('verifyStandardWebhook', () => {
     for (const [a, b] of spy.mock.calls as Array<[Buffer, Buffer]>) expect([a.length, b.length]).toEqual([32, 32]);
   });
 });
+
+describe('decoded secrets are cached without changing results', () => {
+  test('hundreds of distinct secrets, each signed twice, all verify with the standardwebhooks package', () => {
+    for (let i = 0; i < 300; i++) {
+      const secret = `whsec_${Buffer.from(`secret-number-${i}-padding`).toString('base64')}`;
+      const input = { id: `msg_${i}`, timestamp: Math.floor(Date.now() / 1000), body: `{"n":${i}}`, secret };
+      const first = signStandardWebhook(input);
+      expect(signStandardWebhook(input)).toBe(first);
+      const headers = { 'webhook-id': input.id, 'webhook-timestamp': String(input.timestamp), 'webhook-signature': first };
+      expect(() => new Webhook(secret).verify(input.body, headers)).not.toThrow();
+    }
+  });
+
+  test('an invalid secret still fails after valid ones were cached', () => {
+    expect(() => signStandardWebhook({ id: 'm', timestamp: 1, body: '{}', secret: 'whsec_not base64!' })).toThrow(/base64/);
+  });
+});
