@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { decodeCursor, encodeCursor } from './cursor';
+import { DELIVERY_COLUMNS, EVENT_COLUMNS, jsonRecord, num, numOrNull, str, toAttempt, toDelivery, toEvent, toSubscription, type Row } from './rows';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
 import type {
   AttemptRecord,
@@ -10,7 +11,6 @@ import type {
   DeliveryFilter,
   DeliveryListFilter,
   DeliveryOutcome,
-  DeliveryOutcomeKind,
   DeliveryRecord,
   DeliveryState,
   EventFilter,
@@ -23,99 +23,10 @@ import type {
   StorageStats,
   StoredEvent,
   Subscription,
-  SubscriptionStatus,
 } from './types';
-
-type Row = Record<string, unknown>;
-
-function str(row: Row, key: string): string {
-  const v = row[key];
-  if (typeof v !== 'string') throw new Error(`storage: column ${key} is not text`);
-  return v;
-}
-
-function strOrNull(row: Row, key: string): string | null {
-  const v = row[key];
-  return typeof v === 'string' ? v : null;
-}
-
-function num(row: Row, key: string): number {
-  const v = row[key];
-  if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
-  throw new Error(`storage: column ${key} is not a number`);
-}
-
-function numOrNull(row: Row, key: string): number | null {
-  const v = row[key];
-  return v === null || v === undefined ? null : num(row, key);
-}
-
-function jsonRecord(text: string): Record<string, string> {
-  const parsed: unknown = JSON.parse(text);
-  const out: Record<string, string> = {};
-  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-    for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') out[k] = v;
-  }
-  return out;
-}
-
-function jsonStrings(text: string): string[] {
-  const parsed: unknown = JSON.parse(text);
-  return Array.isArray(parsed) ? parsed.filter((v): v is string => typeof v === 'string') : [];
-}
 
 const MAX_CLAIM_BYTES = 8 * 1024 * 1024;
 
-const EVENT_COLUMNS = 'e.seq, e.id, e.provider, e.type, e.event, e.created_at, e.received_at, e.dedupe_key, e.data';
-
-function toEvent(row: Row): StoredEvent {
-  return {
-    id: str(row, 'id'),
-    provider: str(row, 'provider'),
-    type: str(row, 'type'),
-    event: str(row, 'event'),
-    createdAt: str(row, 'created_at'),
-    receivedAt: num(row, 'received_at'),
-    dedupeKey: str(row, 'dedupe_key'),
-    data: str(row, 'data'),
-  };
-}
-
-function toSubscription(row: Row): Subscription {
-  return {
-    id: str(row, 'id'),
-    targetUrl: str(row, 'target_url'),
-    events: jsonStrings(str(row, 'events')),
-    headers: jsonRecord(str(row, 'headers')),
-    secret: str(row, 'secret'),
-    createdAt: str(row, 'created_at'),
-    status: str(row, 'status') as SubscriptionStatus,
-    disabledReason: strOrNull(row, 'disabled_reason'),
-  };
-}
-
-const DELIVERY_COLUMNS = `d.id, d.subscription_id, d.state, d.attempts, d.next_attempt_at, d.last_status, d.last_error,
-  d.created_at, d.updated_at, e.id AS event_id, e.type AS event_type, e.provider`;
-
-function toDelivery(row: Row): DeliveryRecord {
-  return {
-    id: num(row, 'id'),
-    eventId: str(row, 'event_id'),
-    eventType: str(row, 'event_type'),
-    provider: str(row, 'provider'),
-    subscriptionId: str(row, 'subscription_id'),
-    state: str(row, 'state') as DeliveryState,
-    attempts: num(row, 'attempts'),
-    nextAttemptAt: numOrNull(row, 'next_attempt_at'),
-    lastStatus: numOrNull(row, 'last_status'),
-    lastError: strOrNull(row, 'last_error'),
-    createdAt: num(row, 'created_at'),
-    updatedAt: num(row, 'updated_at'),
-  };
-}
-
-/** WHERE clauses over `deliveries d JOIN events e` for a delivery filter. */
 function deliveryWhere(filter: DeliveryFilter): { sql: string; params: SQLInputValue[] } {
   const clauses: string[] = [];
   const params: SQLInputValue[] = [];
@@ -355,17 +266,7 @@ export class SqliteStorage implements RelayStorage {
     const rows = this.#stmt(
       `SELECT a.* FROM attempts a JOIN events e ON e.seq = a.event_seq WHERE e.id = ? ORDER BY a.id`,
     ).all(eventId) as Row[];
-    return rows.map((row) => ({
-      deliveryId: num(row, 'delivery_id'),
-      subscriptionId: str(row, 'subscription_id'),
-      attempt: num(row, 'attempt'),
-      startedAt: num(row, 'started_at'),
-      durationMs: num(row, 'duration_ms'),
-      status: numOrNull(row, 'status'),
-      error: strOrNull(row, 'error'),
-      outcome: str(row, 'outcome') as DeliveryOutcomeKind,
-      responseBody: strOrNull(row, 'response_body'),
-    }));
+    return rows.map(toAttempt);
   }
 
   async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {

@@ -23,7 +23,7 @@ import type {
 import { explainConnectError, poolConfig, SCHEMA_PATTERN, type PostgresSettings } from './connection';
 import { ReplicaListener } from './listener';
 import { migrate } from './migrate';
-import { DELIVERY_COLUMNS, EVENT_COLUMNS, jsonRecord, num, numOrNull, str, toAttempt, toDelivery, toEvent, toSubscription, type Row } from './rows';
+import { DELIVERY_COLUMNS, EVENT_COLUMNS, jsonRecord, num, numOrNull, str, toAttempt, toDelivery, toEvent, toSubscription, type Row } from '../rows';
 
 /** How often a replica looks for replicas that died and frees their leases. */
 const SWEEP_MS = 2_000;

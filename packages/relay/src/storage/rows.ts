@@ -1,6 +1,10 @@
-import type { AttemptRecord, DeliveryOutcomeKind, DeliveryRecord, DeliveryState, StoredEvent, Subscription, SubscriptionStatus } from '../types';
+import type { AttemptRecord, DeliveryOutcomeKind, DeliveryRecord, DeliveryState, StoredEvent, Subscription, SubscriptionStatus } from './types';
 
-/** Row readers: pg returns BIGINT as text (it may exceed 2^53); the relay's values never do. */
+/**
+ * Row readers and mappers shared by both backends, so a stored record reads back the same
+ * from SQLite and PostgreSQL. node:sqlite may return integers as bigint; pg returns BIGINT
+ * as text (it may exceed 2^53, the relay's values never do).
+ */
 export type Row = Record<string, unknown>;
 
 export function str(row: Row, key: string): string {
@@ -17,6 +21,7 @@ export function strOrNull(row: Row, key: string): string | null {
 export function num(row: Row, key: string): number {
   const v = row[key];
   if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'string' && v !== '' && Number.isFinite(Number(v))) return Number(v);
   throw new Error(`storage: column ${key} is not a number`);
 }
@@ -35,8 +40,10 @@ export function jsonRecord(text: string): Record<string, string> {
   return out;
 }
 
+/** A list of strings: a PostgreSQL text[] arrives as an array, SQLite keeps it as JSON text. */
 function strings(row: Row, key: string): string[] {
-  const v = row[key];
+  const raw = row[key];
+  const v: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
