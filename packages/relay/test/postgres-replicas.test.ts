@@ -1,9 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { signWebhook } from '@callbridge/core';
-import { api, eventually, startReceiver, subscribe, TOKEN, VYORA_SECRET, type Receiver } from './support/harness';
+import type { ChildProcess } from 'node:child_process';
+import { assertBuilt, postVyoraEvent, startRelayChild, type RelayChild } from './support/child-relay';
+import { api, eventually, startReceiver, subscribe, type Receiver } from './support/harness';
 import { dropTestSchemas, PG_SKIP_NOTE, PG_URL, testSchema } from './support/postgres';
 
 /**
@@ -12,60 +9,15 @@ import { dropTestSchemas, PG_SKIP_NOTE, PG_URL, testSchema } from './support/pos
  * acknowledged must reach the receiver at least once. The survivor takes over the dead
  * replica's leased deliveries as soon as its session is gone; duplicates are counted.
  */
-const ENTRY = join(__dirname, 'support', 'relay-child.js');
-const DIST = join(__dirname, '..', 'dist', 'index.js');
-
-interface Child {
-  proc: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-}
-
-function startChild(schema: string): Promise<Child> {
-  const proc = spawn(process.execPath, [ENTRY], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      RELAY_DATABASE_URL: PG_URL ?? '',
-      RELAY_PG_SCHEMA: schema,
-      RELAY_PG_POOL_SIZE: '6',
-      RELAY_HOST: '127.0.0.1',
-      RELAY_PORT: '0',
-      RELAY_API_TOKEN: TOKEN,
-      RELAY_RETRY_SCHEDULE: '0.1s,0.1s,0.1s',
-      RELAY_ALLOW_PRIVATE_TARGETS: 'true',
-      RELAY_LOG_LEVEL: 'error',
-      RELAY_RATE_LIMIT: '0',
-      // Few slots per relay, so a backlog builds up and is cut by the kill.
-      RELAY_SUBSCRIPTION_CONCURRENCY: '8',
-      VYORA_WEBHOOK_SECRET: VYORA_SECRET,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: proc.stdout as NodeJS.ReadableStream });
-    lines.once('line', (line) => {
-      const info = JSON.parse(line) as { url: string };
-      resolve({ proc, url: info.url, exited });
-    });
-    proc.once('exit', (code) => reject(new Error(`relay child exited early with ${String(code)}`)));
-  });
+function startChild(schema: string): Promise<RelayChild> {
+  return startRelayChild({ RELAY_DATABASE_URL: PG_URL ?? '', RELAY_PG_SCHEMA: schema, RELAY_PG_POOL_SIZE: '6', RELAY_RATE_LIMIT: '0' });
 }
 
 let counter = 0;
 
-/** Posts one signed Vyora event; resolves its id when acknowledged, null when not. */
-async function post(url: string): Promise<string | null> {
+function post(url: string): Promise<string | null> {
   counter += 1;
-  const body = JSON.stringify({ event: 'call_completed', call_id: `replica-${process.pid}-${counter}`, status: 'completed', n: counter });
-  const sig = signWebhook('vyora', { rawBody: body, secret: VYORA_SECRET });
-  try {
-    const res = await fetch(`${url}/hooks/vyora`, { method: 'POST', headers: { 'content-type': 'application/json', [sig.header]: sig.value }, body });
-    if (res.status !== 200) return null;
-    return ((await res.json()) as { id: string }).id;
-  } catch {
-    return null; // killed mid-request: not acknowledged
-  }
+  return postVyoraEvent(url, `replica-${process.pid}-${counter}`, counter);
 }
 
 const suite = PG_URL ? describe : describe.skip;
@@ -74,7 +26,7 @@ suite(PG_URL ? 'two relay replicas on one PostgreSQL, one killed with SIGKILL' :
   const children: ChildProcess[] = [];
 
   beforeAll(() => {
-    if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run \`tsc -b\` first (the root \`npm test\` builds)`);
+    assertBuilt();
   });
   afterAll(async () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
