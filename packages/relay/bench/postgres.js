@@ -21,12 +21,18 @@ const SECRET = 'bench_vyora_webhook_secret_0001';
 const TOKEN = 'bench-admin-token-0123456789';
 const CONNECTIONS = 50;
 const PG_URL = process.env.BENCH_POSTGRES_URL || process.env.CALLBRIDGE_TEST_POSTGRES_URL || '';
+// BENCH_PG_PROF=DIR writes a CPU profile of each relay there (node --cpu-prof), for tuning.
+const PROF_DIR = process.env.BENCH_PG_PROF || '';
 
 const now = () => performance.timeOrigin + performance.now();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function start(mode, env = {}) {
-  const child = fork(join(__dirname, 'servers.js'), [mode], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(__dirname, 'servers.js'), [mode], {
+    ...(mode === 'relay' && PROF_DIR ? { execArgv: [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] } : {}),
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${mode} exited early (${code})`)));
