@@ -13,6 +13,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['jest.setup.js'],
+    languageOptions: { globals: { afterAll: 'readonly' } },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
