@@ -17,6 +17,7 @@ import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Webhook } from 'standardwebhooks';
+import { vyoraExample } from '../webhooks/payloads.ts';
 
 interface Vector {
   name: string;
@@ -36,25 +37,8 @@ const AYRA_SECRET = 'ayra_test_webhook_secret_0001';
 const STANDARD_SECRET = 'whsec_' + Buffer.from(Array.from({ length: 24 }, (_, i) => i + 1)).toString('base64');
 const STANDARD_OLD_SECRET = 'whsec_' + Buffer.from(Array.from({ length: 24 }, (_, i) => 200 + i)).toString('base64');
 
-// Vyora's example payload, verbatim from its API document.
-const vyoraBody = JSON.stringify({
-  event: 'call_completed',
-  call_id: 'abc123xyz',
-  phone_number: '+919876543210',
-  contact_name: 'Rahul Sharma',
-  agent_id: 'your-agent-id',
-  agent_name: 'Home Loan Agent',
-  status: 'completed',
-  direction: 'outbound',
-  duration_seconds: 47,
-  recording_url: 'https://cdn.vyora.ai/recordings/abc123.mp3',
-  transcript: [{ bot: "Hi Rahul, I'm calling about your home loan inquiry..." }, { user: 'Yes, I was interested in learning more...' }],
-  analysis: { summary: 'Lead expressed strong interest, asked about EMI options.', classification: 'Interested' },
-  campaign_id: 'campaign_456',
-  custom_args: { name: 'Rahul Sharma', product: 'Home Loan' },
-  called_at: '2026-05-24T10:30:00Z',
-  timestamp: '2026-05-24T10:31:15Z',
-});
+// Vyora's example payload, verbatim from its API document (shared with the webhook tests).
+const vyoraBody = JSON.stringify(vyoraExample);
 const vyoraUnicodeBody = JSON.stringify({ event: 'call_started', call_id: 'ünï-001', contact_name: 'Rāhul — ₹ 5,00,000 🏠', timestamp: '2026-05-24T10:29:00Z' });
 const ailaBody = JSON.stringify({
   id: 'evt_aila_0001',
