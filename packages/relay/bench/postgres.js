@@ -6,62 +6,23 @@
 // contend keep that figure within 10% of one replica's.
 // Needs CALLBRIDGE_TEST_POSTGRES_URL (or BENCH_POSTGRES_URL); without it the rows are skipped.
 // Used by run.js (`--only postgres`), or alone: node bench/postgres.js [--duration 8] [--rounds 2]
-const { fork } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { performance } = require('node:perf_hooks');
 const { setTimeout: sleep } = require('node:timers/promises');
 const autocannon = require('autocannon');
+const { SECRET, TOKEN, CONNECTIONS, now, median, start, ask, stop, api, waitForReceiver } = require('./harness');
 
 const DIST = join(__dirname, '..', 'dist', 'index.js');
 const CORE = join(__dirname, '..', '..', 'core', 'dist', 'index.js');
-const SECRET = 'bench_vyora_webhook_secret_0001';
-const TOKEN = 'bench-admin-token-0123456789';
-const CONNECTIONS = 50;
 const PG_URL = process.env.BENCH_POSTGRES_URL || process.env.CALLBRIDGE_TEST_POSTGRES_URL || '';
 // BENCH_PG_PROF=DIR writes a CPU profile of each relay there (node --cpu-prof), for tuning.
 const PROF_DIR = process.env.BENCH_PG_PROF || '';
 
-const now = () => performance.timeOrigin + performance.now();
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function start(mode, env = {}) {
-  const child = fork(join(__dirname, 'servers.js'), [mode], {
-    ...(mode === 'relay' && PROF_DIR ? { execArgv: [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] } : {}),
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${mode} exited early (${code})`)));
-    child.once('message', (m) => {
-      child.removeAllListeners('exit');
-      resolve({ child, mode, url: `http://127.0.0.1:${m.port}` });
-    });
-  });
-}
-
-function ask(server, type) {
-  return new Promise((resolve) => {
-    const onMessage = (m) => {
-      if (m.type === type) {
-        server.child.off('message', onMessage);
-        resolve(m);
-      }
-    };
-    server.child.on('message', onMessage);
-    server.child.send({ type });
-  });
-}
-
-async function stop(server) {
-  const exited = new Promise((resolve) => server.child.once('exit', resolve));
-  // The receiver has no graceful close: it holds nothing worth finishing.
-  if (server.mode === 'receiver') server.child.kill('SIGTERM');
-  else server.child.send({ type: 'close' });
-  await Promise.race([exited, sleep(15_000).then(() => server.child.kill('SIGKILL'))]);
+function startRelay(env) {
+  return start('relay', { env, execArgv: PROF_DIR ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : [] });
 }
 
 /** The relays' CPU seconds (user + system, every thread) since `before`. */
@@ -112,27 +73,6 @@ async function load(relays, pool, options) {
   return { ok, rps, errors, p99: Math.max(...results.map((r) => r.latency.p99)) };
 }
 
-async function api(url, method, path, body) {
-  const res = await globalThis.fetch(url + path, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-async function waitForReceiver(receiver, count, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await ask(receiver, 'stats');
-    if (s.count >= count) return s;
-    if (Date.now() > deadline) throw new Error(`receiver got ${s.count} of ${count} deliveries in time`);
-    await sleep(100);
-  }
-}
-
 function env(databaseUrl, extra = {}) {
   return {
     RELAY_DATABASE_URL: databaseUrl,
@@ -150,7 +90,7 @@ function env(databaseUrl, extra = {}) {
 /** One configuration: ingest rounds with no subscription, then a replay measured for delivery. */
 async function measureSetup(name, envs, signWebhook, { duration, rounds }) {
   const relays = [];
-  for (const e of envs) relays.push(await start('relay', e)); // one at a time: the first migrates
+  for (const e of envs) relays.push(await startRelay(e)); // one at a time: the first migrates
   const receiver = await start('receiver');
   try {
     await load(relays, signedPool(signWebhook, 5000), { duration: 2 }); // warm up

@@ -7,15 +7,14 @@
 //   memory    the relay's RSS across a 100,000-event run
 // Usage: node bench/run.js [--duration 10] [--rounds 3] [--only ingest,delivery,memory] [--json out.json]
 //                          [--node-flags "<V8 flags for the relay; default RELAY_NODE_FLAGS>"] [--prof DIR]
-const { fork } = require('node:child_process');
 const { existsSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { Buffer } = require('node:buffer');
 const http = require('node:http');
 const { tmpdir, cpus, loadavg } = require('node:os');
 const { join } = require('node:path');
-const { performance } = require('node:perf_hooks');
 const { setTimeout: sleep } = require('node:timers/promises');
 const autocannon = require('autocannon');
+const { SECRET, TOKEN, CONNECTIONS, now, median, start, ask, stop, api, waitForReceiver } = require('./harness');
 
 const DIST = join(__dirname, '..', 'dist', 'index.js');
 const CORE = join(__dirname, '..', '..', 'core', 'dist', 'index.js');
@@ -25,9 +24,6 @@ if (!existsSync(DIST) || !existsSync(CORE)) {
 }
 const { signWebhook } = require(CORE);
 
-const SECRET = 'bench_vyora_webhook_secret_0001';
-const TOKEN = 'bench-admin-token-0123456789';
-const CONNECTIONS = 50;
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -41,8 +37,6 @@ const PROF_DIR = arg('prof', '');
 // The relay runs with the V8 flags it recommends (RELAY_NODE_FLAGS) unless --node-flags says otherwise.
 const RELAY_FLAGS = arg('node-flags', null) === null ? [...require(DIST).RELAY_NODE_FLAGS] : String(arg('node-flags', '')).split(' ').filter(Boolean);
 
-const now = () => performance.timeOrigin + performance.now();
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function percentile(xs, p) {
   if (xs.length === 0) return NaN;
   const sorted = Float64Array.from(xs).sort();
@@ -52,40 +46,10 @@ const round1 = (x) => Math.round(x * 10) / 10;
 
 // ---------------------------------------------------------------- child processes
 
-function start(mode, env = {}) {
-  const child = fork(join(__dirname, 'servers.js'), [mode], {
-    // --prof DIR writes a CPU profile of each relay thread there, for tuning.
-    execArgv: mode === 'relay' ? [...RELAY_FLAGS, ...(PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : [])] : [],
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${mode} exited early (${code})`)));
-    child.once('message', (m) => {
-      child.removeAllListeners('exit');
-      resolve({ child, port: m.port, url: `http://127.0.0.1:${m.port}` });
-    });
-  });
-}
-
-function ask(server, type) {
-  return new Promise((resolve) => {
-    const onMessage = (m) => {
-      if (m.type === type) {
-        server.child.off('message', onMessage);
-        resolve(m);
-      }
-    };
-    server.child.on('message', onMessage);
-    server.child.send({ type });
-  });
-}
-
-async function stop(server) {
-  const exited = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.send({ type: 'close' });
-  await Promise.race([exited, sleep(15_000).then(() => server.child.kill('SIGKILL'))]);
+/** The relay runs with the node flags it ships with (and a CPU profile with --prof DIR). */
+function startRelay(env) {
+  const execArgv = [...RELAY_FLAGS, ...(PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : [])];
+  return start('relay', { env, execArgv });
 }
 
 function relayEnv(dir, extra = {}) {
@@ -155,30 +119,6 @@ async function cannon(url, pool, options) {
   };
 }
 
-async function api(url, method, path, body) {
-  const res = await globalThis.fetch(url + path, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-async function waitForReceiver(receiver, count, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await ask(receiver, 'stats');
-    if (s.count >= count) return s;
-    if (Date.now() > deadline) throw new Error(`receiver got ${s.count} of ${count} deliveries in time`);
-    await sleep(100);
-  }
-}
-
-// ---------------------------------------------------------------- ingest
-
-/** Runs a load and adds the server's own CPU time (all its threads) per request. */
 async function measured(server, run) {
   const before = (await ask(server, 'stats')).cpu;
   const result = await run();
@@ -191,7 +131,7 @@ async function measured(server, run) {
 async function benchIngest(report) {
   const dir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
   const bare = await start('bare');
-  const relay = await start('relay', relayEnv(dir));
+  const relay = await startRelay(relayEnv(dir));
   const rounds = { bare: [], relay: [] };
   try {
     const warm = signedPool(5000);
@@ -281,7 +221,7 @@ async function paced(url, rate, seconds) {
 async function benchDelivery(report) {
   const dir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
   const receiver = await start('receiver');
-  const relay = await start('relay', relayEnv(dir));
+  const relay = await startRelay(relayEnv(dir));
   try {
     await api(relay.url, 'POST', '/v1/subscriptions', { target_url: `${receiver.url}/hook`, events: ['vyora.*'] });
 
@@ -351,7 +291,7 @@ async function benchDelivery(report) {
 async function benchMemory(report) {
   const dir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
   const receiver = await start('receiver');
-  const relay = await start('relay', relayEnv(dir));
+  const relay = await startRelay(relayEnv(dir));
   const samples = [];
   let sampling = true;
   const sampler = (async () => {
