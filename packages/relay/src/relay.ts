@@ -9,9 +9,9 @@ import { createHookHandler } from './http/hooks';
 import { createLogger } from './logger';
 import { RelayMetrics } from './metrics';
 import { resolveAdminToken } from './security/auth';
-import { GroupCommitter } from './storage/group-commit';
+import type { WebhookSecrets } from './ingest/admit';
+import { createIngestor } from './ingest/ingestor';
 import { openStorage } from './storage/open';
-import type { IngestResult, NewEvent } from './storage/types';
 
 export interface StartOptions {
   logger?: Logger;
@@ -29,8 +29,6 @@ export interface RunningRelay {
   close(): Promise<void>;
 }
 
-/** Most events committed at once; a batch this size still commits in a few milliseconds. */
-const INGEST_BATCH = 1000;
 /** A claim outlives the longest send by this much, so a live worker never loses its lease. */
 const LEASE_MARGIN_MS = 30_000;
 
@@ -42,7 +40,11 @@ function displayUrl(host: string, port: number): string {
 export async function startRelay(config: RelayConfig, options: StartOptions = {}): Promise<RunningRelay> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const storage = await openStorage(config.database);
+  const webhookSecrets: WebhookSecrets = {};
+  for (const [id, creds] of Object.entries(config.providers)) {
+    if (creds?.webhookSecret) webhookSecrets[id as keyof WebhookSecrets] = creds.webhookSecret;
+  }
+  const storage = await openStorage(config.database, { webhookSecrets });
   let closing = false;
 
   try {
@@ -57,8 +59,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     }
 
     const metrics = new RelayMetrics();
-    // Storage merges batches that queue up behind a commit, so several may be in flight.
-    const ingest = new GroupCommitter<NewEvent, IngestResult>({ maxBatch: INGEST_BATCH, maxInFlight: 16, flush: (events) => storage.ingest(events) });
+    const ingest = createIngestor(storage, webhookSecrets);
     const sender = new DeliverySender({
       timeoutMs: config.deliveryTimeoutMs,
       allowPrivate: config.allowPrivateTargets,

@@ -1,32 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  isProviderId,
-  normalizeWebhook,
-  providers,
-  verifyWebhook,
-  WebhookPayloadError,
-  type Clock,
-  type ProviderId,
-  type ProviderSpec,
-} from '@callbridge/core';
+import { isProviderId, providers, type Clock, type ProviderId, type ProviderSpec } from '@callbridge/core';
 import type { Logger } from 'pino';
 import type { ProviderCredentials } from '../config';
+import { admissionHeaders, type IngestOutcome } from '../ingest/admit';
+import type { Ingestor } from '../ingest/ingestor';
 import type { RelayMetrics } from '../metrics';
-import type { GroupCommitter } from '../storage/group-commit';
-import type { IngestResult, NewEvent } from '../storage/types';
 import { errorBody, sendJson } from './replies';
 import { requestId } from './request-id';
 
 /**
  * `POST /hooks/<provider>`: the hot path, served by plain node:http in front of fastify.
  * Order matters: method, provider, content type and size are checked before the body is
- * read in full; the signature is verified over the raw bytes before anything parses them;
- * and the 200 is written only after the event's batch has been committed.
+ * read in full; the ingestor verifies the signature over the raw bytes before anything
+ * parses them; and the 200 is written only after the event's batch has been committed.
  */
 export interface HookDeps {
   providers: Partial<Record<ProviderId, ProviderCredentials>>;
   maxBodyBytes: number;
-  ingest: GroupCommitter<NewEvent, IngestResult>;
+  ingest: Ingestor;
   metrics: RelayMetrics;
   logger: Logger;
   clock: Clock;
@@ -117,38 +108,25 @@ export function createHookHandler(deps: HookDeps): (req: IncomingMessage, res: S
     });
 
     const accept = async (rawBody: Buffer): Promise<void> => {
-      const verdict = verifyWebhook(spec, { rawBody, headers: req.headers, secret });
-      if (!verdict.ok) return reject(401, verdict.reason, verdict.message);
-      const now = deps.clock.now();
-      let normalized;
-      try {
-        normalized = normalizeWebhook(spec, { rawBody, headers: req.headers, now });
-      } catch (e) {
-        if (e instanceof WebhookPayloadError) return reject(400, e.reason, e.message);
-        throw e;
+      const headers: Record<string, string> = {};
+      for (const header of admissionHeaders(provider)) {
+        const value = req.headers[header];
+        if (typeof value === 'string') headers[header] = value;
       }
-      let result: IngestResult;
+      let outcome: IngestOutcome;
       try {
-        result = await deps.ingest.submit({
-          id: normalized.id,
-          type: normalized.type,
-          provider,
-          event: normalized.event,
-          createdAt: normalized.created_at,
-          receivedAt: now,
-          dedupeKey: normalized.dedupeKey,
-          data: JSON.stringify(normalized.data ?? null),
-        });
+        outcome = await deps.ingest.submit({ provider, body: rawBody, headers, receivedAt: deps.clock.now() });
       } catch (e) {
         logger.error({ reqId, provider, err: e }, 'could not store a webhook event; answered 503 so the provider retries');
         return reject(503, 'storage_unavailable', 'the event could not be stored; retry later', { 'retry-after': '5' });
       }
-      if (result.duplicate) metrics.duplicates.inc({ provider });
-      else metrics.eventsReceived.inc({ provider, type: normalized.type });
+      if (!outcome.stored) return reject(outcome.status, outcome.code, outcome.message);
+      if (outcome.duplicate) metrics.duplicates.inc({ provider });
+      else metrics.eventsReceived.inc({ provider, type: outcome.type });
       if (logger.isLevelEnabled('debug')) {
-        logger.debug({ reqId, provider, type: normalized.type, id: result.id, duplicate: result.duplicate }, 'webhook stored');
+        logger.debug({ reqId, provider, type: outcome.type, id: outcome.id, duplicate: outcome.duplicate }, 'webhook stored');
       }
-      sendJson(res, 200, `{"received":true,"id":${JSON.stringify(result.id)}}`, { 'x-request-id': reqId });
+      sendJson(res, 200, `{"received":true,"id":${JSON.stringify(outcome.id)}}`, { 'x-request-id': reqId });
     };
   };
 }

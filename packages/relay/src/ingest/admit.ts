@@ -1,0 +1,101 @@
+import {
+  normalizeWebhook,
+  providers,
+  verifyWebhook,
+  webhookScheme,
+  WebhookPayloadError,
+  type ProviderId,
+  type ProviderSpec,
+} from '@callbridge/core';
+import type { IngestResult, NewEvent } from '../storage/types';
+
+/**
+ * Admission of one inbound provider webhook: signature first, over the raw bytes, then the
+ * payload's shape. A pure function of its input and the secrets, so it runs wherever the
+ * batch is committed: in the SQLite thread, or beside the PostgreSQL pool.
+ */
+export interface InboundWebhook {
+  provider: ProviderId;
+  body: Uint8Array;
+  /** Only the headers admission reads (see admissionHeaders), lower-cased. */
+  headers: Record<string, string>;
+  /** Epoch ms when the relay received it. */
+  receivedAt: number;
+}
+
+/** What became of one inbound webhook: stored (maybe as a duplicate), or refused and why. */
+export type IngestOutcome =
+  | { stored: true; id: string; type: string; duplicate: boolean }
+  | { stored: false; status: 400 | 401; code: string; message: string };
+
+export type Admission = { ok: true; event: NewEvent } | { ok: false; status: 400 | 401; code: string; message: string };
+
+/** Webhook secrets by provider; a provider without one is refused before its body is read. */
+export type WebhookSecrets = Partial<Record<ProviderId, string>>;
+
+const registry = providers as Partial<Record<string, ProviderSpec>>;
+const headerNames = new Map<ProviderId, readonly string[]>();
+
+/** The header names admission reads for a provider: its signature header and its event header. */
+export function admissionHeaders(provider: ProviderId): readonly string[] {
+  let names = headerNames.get(provider);
+  if (!names) {
+    const spec = registry[provider];
+    if (!spec?.webhooks) throw new Error(`${provider} sends no webhooks`);
+    const list = [webhookScheme(spec).header];
+    if (spec.webhooks.eventHeader) list.push(spec.webhooks.eventHeader.toLowerCase());
+    names = Object.freeze(list);
+    headerNames.set(provider, names);
+  }
+  return names;
+}
+
+export function admitWebhook(inbound: InboundWebhook, secret: string | undefined): Admission {
+  const spec = registry[inbound.provider];
+  if (!spec?.webhooks) return { ok: false, status: 401, code: 'unknown_provider', message: `${inbound.provider} sends no webhooks` };
+  if (!secret) return { ok: false, status: 401, code: 'webhook_secret_not_configured', message: `the ${spec.name} webhook secret is not configured` };
+  const verdict = verifyWebhook(spec, { rawBody: inbound.body, headers: inbound.headers, secret });
+  if (!verdict.ok) return { ok: false, status: 401, code: verdict.reason, message: verdict.message };
+  try {
+    const n = normalizeWebhook(spec, { rawBody: inbound.body, headers: inbound.headers, now: inbound.receivedAt });
+    return {
+      ok: true,
+      event: {
+        id: n.id,
+        type: n.type,
+        provider: spec.id,
+        event: n.event,
+        createdAt: n.created_at,
+        receivedAt: inbound.receivedAt,
+        dedupeKey: n.dedupeKey,
+        data: JSON.stringify(n.data ?? null),
+      },
+    };
+  } catch (e) {
+    if (e instanceof WebhookPayloadError) return { ok: false, status: 400, code: e.reason, message: e.message };
+    throw e;
+  }
+}
+
+/**
+ * Admits a batch and commits what passed in one `ingest` call; each webhook gets its own
+ * outcome, so one bad signature never fails its neighbours. A storage failure rejects the
+ * whole batch: none of it was acknowledged, so the providers retry it all.
+ */
+export async function ingestInbound(
+  batch: readonly InboundWebhook[],
+  secrets: WebhookSecrets,
+  ingest: (events: readonly NewEvent[]) => Promise<IngestResult[]>,
+): Promise<IngestOutcome[]> {
+  const admissions = batch.map((w) => admitWebhook(w, secrets[w.provider]));
+  const events: NewEvent[] = [];
+  for (const a of admissions) if (a.ok) events.push(a.event);
+  const results = events.length > 0 ? await ingest(events) : [];
+  let at = 0;
+  return admissions.map((a): IngestOutcome => {
+    if (!a.ok) return { stored: false, status: a.status, code: a.code, message: a.message };
+    const r = results[at++];
+    if (!r) throw new Error('storage returned fewer results than events');
+    return { stored: true, id: r.id, type: a.event.type, duplicate: r.duplicate };
+  });
+}
