@@ -5,6 +5,7 @@ import { ingestInbound, type InboundWebhook, type IngestOutcome, type WebhookSec
 
 /** Most webhooks committed at once; a batch this size still commits in a few milliseconds. */
 const INGEST_BATCH = 1000;
+const POSTGRES_IN_FLIGHT = 2;
 
 export type Ingestor = GroupCommitter<InboundWebhook, IngestOutcome>;
 
@@ -19,6 +20,10 @@ export function createIngestor(storage: RelayStorage, secrets: WebhookSecrets): 
     storage instanceof ThreadedSqliteStorage
       ? (batch: InboundWebhook[]) => storage.ingestInbound(batch)
       : (batch: InboundWebhook[]) => ingestInbound(batch, secrets, (events) => storage.ingest(events));
-  // Storage merges batches that queue up behind a commit, so several may be in flight.
-  return new GroupCommitter<InboundWebhook, IngestOutcome>({ maxBatch: INGEST_BATCH, maxInFlight: 16, flush });
+  // The SQLite thread merges batches that queue up behind a commit, so several may be in
+  // flight. On PostgreSQL each batch is a statement and a round trip: two at a time let the
+  // next batch fill while one commits (13-16 events per statement here instead of ~10),
+  // which costs the relay and the server less per event.
+  const maxInFlight = storage.kind === 'postgres' ? POSTGRES_IN_FLIGHT : 16;
+  return new GroupCommitter<InboundWebhook, IngestOutcome>({ maxBatch: INGEST_BATCH, maxInFlight, flush });
 }
