@@ -44,7 +44,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
   for (const [id, creds] of Object.entries(config.providers)) {
     if (creds?.webhookSecret) webhookSecrets[id as keyof WebhookSecrets] = creds.webhookSecret;
   }
-  const storage = await openStorage(config.database, { webhookSecrets });
+  const storage = await openStorage(config.database);
   let closing = false;
 
   try {

@@ -11,8 +11,8 @@ import type { IngestResult, NewEvent } from '../storage/types';
 
 /**
  * Admission of one inbound provider webhook: signature first, over the raw bytes, then the
- * payload's shape. A pure function of its input and the secrets, so it runs wherever the
- * batch is committed: in the SQLite thread, or beside the PostgreSQL pool.
+ * payload's shape. A pure function of its input and the secrets, run for a whole batch just
+ * before the batch is committed.
  */
 export interface InboundWebhook {
   provider: ProviderId;

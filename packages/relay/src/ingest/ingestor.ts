@@ -1,5 +1,4 @@
 import { GroupCommitter } from '../storage/group-commit';
-import { ThreadedSqliteStorage } from '../storage/threaded';
 import type { RelayStorage } from '../storage/types';
 import { ingestInbound, type InboundWebhook, type IngestOutcome, type WebhookSecrets } from './admit';
 
@@ -12,14 +11,10 @@ export type Ingestor = GroupCommitter<InboundWebhook, IngestOutcome>;
 /**
  * The ingest path behind `POST /hooks/<provider>`: webhooks are grouped into batches, each
  * admitted (signature, shape) and committed at once, and each caller's promise settles only
- * after its batch is durable. The SQLite thread admits and commits in one place; for other
- * backends admission runs here, just before the batch is handed to storage.
+ * after its batch is durable.
  */
 export function createIngestor(storage: RelayStorage, secrets: WebhookSecrets): Ingestor {
-  const flush =
-    storage instanceof ThreadedSqliteStorage
-      ? (batch: InboundWebhook[]) => storage.ingestInbound(batch)
-      : (batch: InboundWebhook[]) => ingestInbound(batch, secrets, (events) => storage.ingest(events));
+  const flush = (batch: InboundWebhook[]): Promise<IngestOutcome[]> => ingestInbound(batch, secrets, (events) => storage.ingest(events));
   // The SQLite thread merges batches that queue up behind a commit, so several may be in
   // flight. On PostgreSQL each batch is a statement and a round trip: two at a time let the
   // next batch fill while one commits (13-16 events per statement here instead of ~10),

@@ -60,12 +60,6 @@ function deliveryWhere(filter: DeliveryFilter): { sql: string; params: SQLInputV
 export interface SqliteStorageOptions {
   /** A file path, or `:memory:` (nothing survives a restart: for unit tests only). */
   path: string;
-  /**
-   * WAL pages after which a commit checkpoints by itself (SQLite's default: 1000). Raised
-   * when a checkpointer thread does that work (see sqlite-checkpointer), so that the
-   * commit path checkpoints only if that thread falls far behind.
-   */
-  autoCheckpointPages?: number;
 }
 
 /**
@@ -93,7 +87,6 @@ export class SqliteStorage implements RelayStorage {
     this.#db.exec('PRAGMA synchronous = FULL');
     this.#db.exec('PRAGMA busy_timeout = 5000');
     this.#db.exec('PRAGMA foreign_keys = ON');
-    if (options.autoCheckpointPages !== undefined) this.#db.exec(`PRAGMA wal_autocheckpoint = ${Math.max(0, Math.floor(options.autoCheckpointPages))}`);
     this.#db.exec(SCHEMA_SQL);
     this.#stmt("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING").run(
       String(SCHEMA_VERSION),

@@ -1,4 +1,3 @@
-import type { PackedInbound } from './inbound-wire';
 import type { RelayStorage } from './types';
 
 /** Messages between ThreadedSqliteStorage and the sqlite-worker thread. */
@@ -27,10 +26,11 @@ export const STORAGE_METHODS: readonly StorageMethod[] = [
   'close',
 ];
 
-/** A storage method call, or a batch of raw inbound webhooks for the thread to admit and commit. */
-export type StorageRequest =
-  | { id: number; method: StorageMethod; args: unknown[] }
-  | { id: number; method: 'ingestInbound'; args: [PackedInbound] };
+export interface StorageRequest {
+  id: number;
+  method: StorageMethod;
+  args: unknown[];
+}
 
 export type StorageReply =
   | { type: 'reply'; id: number; ok: true; value: unknown }

@@ -1,47 +1,9 @@
 import { Worker } from 'node:worker_threads';
-import type { IngestOutcome, InboundWebhook, WebhookSecrets } from '../ingest/admit';
 import { InvalidCursorError } from './cursor';
-import { packInbound } from './inbound-wire';
 import type { StorageMethod, StorageRequest, WorkerMessage } from './thread-protocol';
 import type { RelayStorage } from './types';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
-
-export interface CheckpointerOptions {
-  /** The compiled sqlite-checkpointer worker. */
-  file: string;
-  /** WAL pages at which the WAL is rewound (default 8192: 32 MiB of 4 KiB pages). */
-  restartPages?: number;
-  /** How often it copies what the WAL holds (default 100 ms). */
-  intervalMs?: number;
-}
-
-const RESTART_PAGES = 8192;
-const CHECKPOINT_INTERVAL_MS = 100;
-
-function startCheckpointer(options: CheckpointerOptions, path: string): Worker {
-  const worker = new Worker(options.file, {
-    workerData: { path, intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS, restartPages: options.restartPages ?? RESTART_PAGES },
-    resourceLimits: { maxYoungGenerationSizeMb: 1 },
-  });
-  // If it dies, the writer's fallback checkpoint still bounds the WAL: nothing is lost.
-  worker.on('error', () => undefined);
-  worker.unref();
-  return worker;
-}
-
-async function stopCheckpointer(worker: Worker | undefined): Promise<void> {
-  if (!worker) return;
-  const stopped = new Promise<void>((resolve) => {
-    worker.once('exit', () => resolve());
-    worker.on('message', (m: { type?: string }) => {
-      if (m.type === 'stopped') resolve();
-    });
-  });
-  worker.postMessage({ type: 'stop' });
-  await Promise.race([stopped, new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())]);
-  await worker.terminate();
-}
 
 /**
  * SqliteStorage run in a worker thread (sqlite-worker), seen through the same async
@@ -54,28 +16,14 @@ export class ThreadedSqliteStorage implements RelayStorage {
   readonly #pending = new Map<number, Pending>();
   readonly #listeners = new Set<() => void>();
   readonly #ready: Promise<void>;
-  #checkpointer: Worker | undefined;
   #nextId = 1;
   #failure: Error | null = null;
   #closed = false;
   #closing = false;
 
-  /**
-   * `webhookSecrets` lets the thread admit raw webhooks itself (ingestInbound);
-   * `checkpointer` runs WAL checkpoints in a second thread, off the commit path.
-   */
-  constructor(workerFile: string, path: string, options: { webhookSecrets?: WebhookSecrets; checkpointer?: CheckpointerOptions } = {}) {
+  constructor(workerFile: string, path: string) {
     // The thread allocates little and briefly: a small young generation keeps its RSS down.
-    this.#worker = new Worker(workerFile, {
-      workerData: {
-        path,
-        secrets: options.webhookSecrets ?? {},
-        // With a checkpointer, the writer checkpoints by itself only if the WAL grows far past
-        // the point where that thread rewinds it, e.g. if the thread died.
-        ...(options.checkpointer ? { autoCheckpointPages: 4 * (options.checkpointer.restartPages ?? RESTART_PAGES) } : {}),
-      },
-      resourceLimits: { maxYoungGenerationSizeMb: 2 },
-    });
+    this.#worker = new Worker(workerFile, { workerData: { path }, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
     let readyResolve: () => void = () => undefined;
     let readyReject: (e: Error) => void = () => undefined;
     this.#ready = new Promise<void>((resolve, reject) => {
@@ -94,8 +42,6 @@ export class ThreadedSqliteStorage implements RelayStorage {
       } else if (msg.type === 'wake') {
         for (const l of this.#listeners) l();
       } else if (msg.type === 'ready') {
-        // The schema exists now, so the checkpointer's connection finds a WAL database.
-        if (options.checkpointer) this.#checkpointer = startCheckpointer(options.checkpointer, path);
         readyResolve();
       } else if (msg.type === 'fatal') {
         this.#fail(new Error(`storage could not open: ${msg.message}`));
@@ -124,27 +70,15 @@ export class ThreadedSqliteStorage implements RelayStorage {
     this.#pending.clear();
   }
 
-  #send<T>(req: StorageRequest, transfer: ArrayBuffer[] = []): Promise<T> {
-    if (this.#failure) return Promise.reject(this.#failure);
-    if ((this.#closed || this.#closing) && req.method !== 'close') return Promise.reject(new Error('storage is closed'));
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.set(req.id, { resolve: resolve as (v: unknown) => void, reject });
-      this.#worker.postMessage(req, transfer);
-    });
-  }
-
   #call<T>(method: StorageMethod, ...args: unknown[]): Promise<T> {
-    return this.#send({ id: this.#nextId++, method, args });
-  }
-
-  /**
-   * Verifies, normalizes and commits a batch of raw webhooks in the thread, with the secrets
-   * it was started with: one message each way per batch, and the main thread spends its
-   * time on HTTP alone.
-   */
-  ingestInbound(batch: readonly InboundWebhook[]): Promise<IngestOutcome[]> {
-    const packed = packInbound(batch);
-    return this.#send({ id: this.#nextId++, method: 'ingestInbound', args: [packed] }, [packed.bodies]);
+    if (this.#failure) return Promise.reject(this.#failure);
+    if ((this.#closed || this.#closing) && method !== 'close') return Promise.reject(new Error('storage is closed'));
+    const id = this.#nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      const req: StorageRequest = { id, method, args };
+      this.#worker.postMessage(req);
+    });
   }
 
   ingest: RelayStorage['ingest'] = (events) => this.#call('ingest', events);
@@ -177,7 +111,6 @@ export class ThreadedSqliteStorage implements RelayStorage {
     // Set first: the thread's exit after its last reply is then no failure.
     this.#closing = true;
     try {
-      await stopCheckpointer(this.#checkpointer);
       if (!this.#failure) await this.#call('close');
     } finally {
       this.#closed = true;
