@@ -428,8 +428,6 @@ export class SqliteStorage implements RelayStorage {
     return {
       pending: count("SELECT COUNT(*) AS n FROM deliveries WHERE state = 'pending'"),
       dead: count("SELECT COUNT(*) AS n FROM deliveries WHERE state = 'dead'"),
-      events: count('SELECT COUNT(*) AS n FROM events'),
-      subscriptions: count('SELECT COUNT(*) AS n FROM subscriptions'),
     };
   }
 

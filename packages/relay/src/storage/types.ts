@@ -154,11 +154,13 @@ export interface ReplayResult {
   skipped: number;
 }
 
+/**
+ * What /healthz and /metrics show on every probe and scrape: counts that stay cheap however
+ * many events are stored (each is served by a partial or state index, never a table scan).
+ */
 export interface StorageStats {
   pending: number;
   dead: number;
-  events: number;
-  subscriptions: number;
 }
 
 export interface RelayStorage {

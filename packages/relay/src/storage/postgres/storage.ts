@@ -526,12 +526,10 @@ export class PostgresStorage implements RelayStorage {
   async stats(): Promise<StorageStats> {
     const [row] = await this.#query(
       `SELECT (SELECT COUNT(*) FROM deliveries WHERE state = 'pending') AS pending,
-              (SELECT COUNT(*) FROM deliveries WHERE state = 'dead') AS dead,
-              (SELECT COUNT(*) FROM events) AS events,
-              (SELECT COUNT(*) FROM subscriptions) AS subscriptions`,
+              (SELECT COUNT(*) FROM deliveries WHERE state = 'dead') AS dead`,
     );
     const r = row ?? {};
-    return { pending: num(r, 'pending'), dead: num(r, 'dead'), events: num(r, 'events'), subscriptions: num(r, 'subscriptions') };
+    return { pending: num(r, 'pending'), dead: num(r, 'dead') };
   }
 
   async health(): Promise<void> {
