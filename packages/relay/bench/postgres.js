@@ -90,17 +90,22 @@ function env(databaseUrl, extra = {}) {
   };
 }
 
-/** Transactions PostgreSQL has finished in this database: per event, the statements a relay spends. */
-async function transactions() {
+/** One statement on a connection of its own (the bench's bookkeeping, apart from the relays' pools). */
+async function pgQuery(sql) {
   const { Client } = require('pg');
   const client = new Client({ connectionString: PG_URL });
   await client.connect();
   try {
-    const r = await client.query('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()');
-    return Number(r.rows[0].n);
+    return (await client.query(sql)).rows;
   } finally {
     await client.end();
   }
+}
+
+/** Transactions PostgreSQL has finished in this database: per event, the statements a relay spends. */
+async function transactions() {
+  const [row] = await pgQuery('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()');
+  return Number(row.n);
 }
 
 /** One ingest round on a setup: throughput, events per relay CPU-second and (PostgreSQL) per transaction. */
@@ -141,15 +146,8 @@ async function deliveryRound(setup, receiver) {
   return { n: replay.replayed, perSecond: replay.replayed / seconds, perCpuSecond: replay.replayed / cpu, perTransaction: setup.pg ? replay.replayed / tx : null };
 }
 
-async function dropSchema(schema) {
-  const { Client } = require('pg');
-  const client = new Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await client.end();
-  }
+function dropSchema(schema) {
+  return pgQuery(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
 }
 
 const ratio = (a, b) => Math.round((a / b) * 100) / 100;

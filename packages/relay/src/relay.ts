@@ -9,7 +9,6 @@ import { createHookHandler } from './http/hooks';
 import { createLogger } from './logger';
 import { RelayMetrics } from './metrics';
 import { resolveAdminToken } from './security/auth';
-import type { WebhookSecrets } from './ingest/admit';
 import { createIngestor } from './ingest/ingestor';
 import { openStorage } from './storage/open';
 
@@ -40,10 +39,6 @@ function displayUrl(host: string, port: number): string {
 export async function startRelay(config: RelayConfig, options: StartOptions = {}): Promise<RunningRelay> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const webhookSecrets: WebhookSecrets = {};
-  for (const [id, creds] of Object.entries(config.providers)) {
-    if (creds?.webhookSecret) webhookSecrets[id as keyof WebhookSecrets] = creds.webhookSecret;
-  }
   const storage = await openStorage(config.database);
   let closing = false;
 
@@ -59,7 +54,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     }
 
     const metrics = new RelayMetrics();
-    const ingest = createIngestor(storage, webhookSecrets);
+    const ingest = createIngestor(storage, config.providers);
     const sender = new DeliverySender({
       timeoutMs: config.deliveryTimeoutMs,
       allowPrivate: config.allowPrivateTargets,

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isProviderId, providers, type Clock, type ProviderId, type ProviderSpec } from '@callbridge/core';
 import type { Logger } from 'pino';
 import type { ProviderCredentials } from '../config';
-import { admissionHeaders, type IngestOutcome } from '../ingest/admit';
+import type { IngestOutcome } from '../ingest/admit';
 import type { Ingestor } from '../ingest/ingestor';
 import type { RelayMetrics } from '../metrics';
 import { errorBody, sendJson } from './replies';
@@ -108,14 +108,9 @@ export function createHookHandler(deps: HookDeps): (req: IncomingMessage, res: S
     });
 
     const accept = async (rawBody: Buffer): Promise<void> => {
-      const headers: Record<string, string> = {};
-      for (const header of admissionHeaders(provider)) {
-        const value = req.headers[header];
-        if (typeof value === 'string') headers[header] = value;
-      }
       let outcome: IngestOutcome;
       try {
-        outcome = await deps.ingest.submit({ provider, body: rawBody, headers, receivedAt: deps.clock.now() });
+        outcome = await deps.ingest.submit({ provider, body: rawBody, headers: req.headers, receivedAt: deps.clock.now() });
       } catch (e) {
         logger.error({ reqId, provider, err: e }, 'could not store a webhook event; answered 503 so the provider retries');
         return reject(503, 'storage_unavailable', 'the event could not be stored; retry later', { 'retry-after': '5' });

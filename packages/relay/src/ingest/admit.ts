@@ -2,11 +2,12 @@ import {
   normalizeWebhook,
   providers,
   verifyWebhook,
-  webhookScheme,
   WebhookPayloadError,
   type ProviderId,
   type ProviderSpec,
+  type WebhookHeaders,
 } from '@callbridge/core';
+import type { ProviderCredentials } from '../config';
 import type { IngestResult, NewEvent } from '../storage/types';
 
 /**
@@ -17,8 +18,8 @@ import type { IngestResult, NewEvent } from '../storage/types';
 export interface InboundWebhook {
   provider: ProviderId;
   body: Uint8Array;
-  /** Only the headers admission reads (see admissionHeaders), lower-cased. */
-  headers: Record<string, string>;
+  /** The request's headers, as node:http gives them (lower-cased names). */
+  headers: WebhookHeaders;
   /** Epoch ms when the relay received it. */
   receivedAt: number;
 }
@@ -30,25 +31,10 @@ export type IngestOutcome =
 
 export type Admission = { ok: true; event: NewEvent } | { ok: false; status: 400 | 401; code: string; message: string };
 
-/** Webhook secrets by provider; a provider without one is refused before its body is read. */
-export type WebhookSecrets = Partial<Record<ProviderId, string>>;
+/** The relay's provider settings: admission reads each one's webhook secret. */
+export type WebhookSecrets = Partial<Record<ProviderId, Pick<ProviderCredentials, 'webhookSecret'>>>;
 
 const registry = providers as Partial<Record<string, ProviderSpec>>;
-const headerNames = new Map<ProviderId, readonly string[]>();
-
-/** The header names admission reads for a provider: its signature header and its event header. */
-export function admissionHeaders(provider: ProviderId): readonly string[] {
-  let names = headerNames.get(provider);
-  if (!names) {
-    const spec = registry[provider];
-    if (!spec?.webhooks) throw new Error(`${provider} sends no webhooks`);
-    const list = [webhookScheme(spec).header];
-    if (spec.webhooks.eventHeader) list.push(spec.webhooks.eventHeader.toLowerCase());
-    names = Object.freeze(list);
-    headerNames.set(provider, names);
-  }
-  return names;
-}
 
 export function admitWebhook(inbound: InboundWebhook, secret: string | undefined): Admission {
   const spec = registry[inbound.provider];
@@ -87,7 +73,7 @@ export async function ingestInbound(
   secrets: WebhookSecrets,
   ingest: (events: readonly NewEvent[]) => Promise<IngestResult[]>,
 ): Promise<IngestOutcome[]> {
-  const admissions = batch.map((w) => admitWebhook(w, secrets[w.provider]));
+  const admissions = batch.map((w) => admitWebhook(w, secrets[w.provider]?.webhookSecret));
   const events: NewEvent[] = [];
   for (const a of admissions) if (a.ok) events.push(a.event);
   const results = events.length > 0 ? await ingest(events) : [];

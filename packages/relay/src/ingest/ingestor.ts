@@ -4,6 +4,8 @@ import { ingestInbound, type InboundWebhook, type IngestOutcome, type WebhookSec
 
 /** Most webhooks committed at once; a batch this size still commits in a few milliseconds. */
 const INGEST_BATCH = 1000;
+/** Batches in flight at once: the SQLite thread merges those that queue behind a commit. */
+const SQLITE_IN_FLIGHT = 16;
 const POSTGRES_IN_FLIGHT = 2;
 
 export type Ingestor = GroupCommitter<InboundWebhook, IngestOutcome>;
@@ -15,10 +17,9 @@ export type Ingestor = GroupCommitter<InboundWebhook, IngestOutcome>;
  */
 export function createIngestor(storage: RelayStorage, secrets: WebhookSecrets): Ingestor {
   const flush = (batch: InboundWebhook[]): Promise<IngestOutcome[]> => ingestInbound(batch, secrets, (events) => storage.ingest(events));
-  // The SQLite thread merges batches that queue up behind a commit, so several may be in
-  // flight. On PostgreSQL each batch is a statement and a round trip: two at a time let the
+  // On PostgreSQL each batch is a statement and a round trip: two at a time let the
   // next batch fill while one commits (13-16 events per statement here instead of ~10),
   // which costs the relay and the server less per event.
-  const maxInFlight = storage.kind === 'postgres' ? POSTGRES_IN_FLIGHT : 16;
+  const maxInFlight = storage.kind === 'postgres' ? POSTGRES_IN_FLIGHT : SQLITE_IN_FLIGHT;
   return new GroupCommitter<InboundWebhook, IngestOutcome>({ maxBatch: INGEST_BATCH, maxInFlight, flush });
 }
