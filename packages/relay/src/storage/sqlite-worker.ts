@@ -1,12 +1,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteStorage } from './sqlite';
+import { DeferredIngest } from './deferred-ingest';
 import { STORAGE_METHODS, type StorageReply, type StorageRequest } from './thread-protocol';
 import type { NewEvent } from './types';
+import { WalSyncer } from './wal-sync';
 
 /**
  * The worker thread that owns the SQLite connection. node:sqlite is synchronous, so its
- * commits (each an fsync) run here, off the event loop that serves HTTP: while one batch
- * is being made durable, the main thread verifies and queues the next.
+ * commits run here, off the event loop that serves HTTP: while one batch is being written,
+ * the main thread verifies and queues the next, and while it is being synced to disk (on
+ * libuv's pool), this thread writes the next.
  */
 const port = parentPort;
 if (!port) throw new Error('sqlite-worker must run as a worker thread');
@@ -29,35 +32,26 @@ const failure = (e: unknown): { name: string; message: string } => ({
   message: e instanceof Error ? e.message : String(e),
 });
 
-/**
- * Group commit on this side too: every ingest request that queued up while the previous
- * commit ran is written in one transaction, so the main thread can send batches without
- * waiting for the last one and the number of fsyncs stays at one per round.
- */
-let ingestQueue: Array<{ id: number; events: NewEvent[] }> = [];
-
-function flushIngest(): void {
-  const queue = ingestQueue;
-  ingestQueue = [];
-  const all = queue.flatMap((q) => q.events);
-  storage.ingest(all).then(
-    (results) => {
-      let at = 0;
-      for (const q of queue) {
-        reply({ type: 'reply', id: q.id, ok: true, value: results.slice(at, at + q.events.length) });
-        at += q.events.length;
-      }
-    },
-    (e: unknown) => {
-      for (const q of queue) reply({ type: 'reply', id: q.id, ok: false, error: failure(e) });
-    },
-  );
-}
+// Ingest commits skip their own fsync; one WAL sync per round, off this thread, makes each
+// batch durable before it is answered (see WalSyncer for why that equals synchronous=FULL).
+const walPath = storage.walPath;
+const syncer = walPath ? new WalSyncer(walPath) : null;
+const ingest = new DeferredIngest({
+  write: (events) => storage.ingestDeferred(events),
+  sync: () => (syncer ? syncer.sync() : Promise.resolve()),
+  onDeliveries: () => port.postMessage({ type: 'wake' }),
+});
 
 port.on('message', (req: StorageRequest) => {
+  if (syncer?.failure && (req.method === 'ingest' || req.method === 'health')) {
+    reply({ type: 'reply', id: req.id, ok: false, error: failure(syncer.failure) });
+    return;
+  }
   if (req.method === 'ingest') {
-    if (ingestQueue.length === 0) setImmediate(flushIngest);
-    ingestQueue.push({ id: req.id, events: req.args[0] as NewEvent[] });
+    ingest.submit(req.args[0] as NewEvent[]).then(
+      (value) => reply({ type: 'reply', id: req.id, ok: true, value }),
+      (e: unknown) => reply({ type: 'reply', id: req.id, ok: false, error: failure(e) }),
+    );
     return;
   }
   if (!allowed.has(req.method)) {
@@ -65,7 +59,9 @@ port.on('message', (req: StorageRequest) => {
     return;
   }
   const fn = (storage as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[req.method] as (...args: unknown[]) => Promise<unknown>;
-  fn.apply(storage, req.args).then(
+  // Closing first waits for a WAL sync in flight, so the batches it covers are answered.
+  const before = req.method === 'close' && syncer ? syncer.close() : Promise.resolve();
+  before.then(() => fn.apply(storage, req.args)).then(
     (value) => {
       reply({ type: 'reply', id: req.id, ok: true, value });
       if (req.method === 'close') port.close();

@@ -64,9 +64,10 @@ export interface SqliteStorageOptions {
 
 /**
  * The embedded backend: one SQLite file in WAL mode with `synchronous = FULL`, so a commit
- * has reached the disk before `ingest` resolves. node:sqlite is synchronous, and a commit
- * here costs well under a millisecond, so each batch runs inside one call; the callers'
- * batching (group commit) is what keeps the number of fsyncs low.
+ * has reached the disk before `ingest` resolves (`ingestDeferred` leaves that last fsync to
+ * its caller, the worker thread). node:sqlite is synchronous, and a commit here costs well
+ * under a millisecond, so each batch runs inside one call; the callers' batching (group
+ * commit) is what keeps the number of fsyncs low.
  *
  * One relay process owns the file: leases left in it at open belong to a process that
  * died, and are released so that its deliveries go out again at once.
@@ -79,8 +80,10 @@ export class SqliteStorage implements RelayStorage {
   #closed = false;
   #sync: 'full' | 'normal' = 'full';
   #claimRotation = 0;
+  readonly #path: string;
 
   constructor(options: SqliteStorageOptions) {
+    this.#path = options.path;
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.#db = new DatabaseSync(options.path);
     this.#db.exec('PRAGMA journal_mode = WAL');
@@ -132,6 +135,27 @@ export class SqliteStorage implements RelayStorage {
   }
 
   async ingest(events: readonly NewEvent[]): Promise<IngestResult[]> {
+    const results = this.#ingest(events, 'full');
+    if (results.some((r) => r.deliveries > 0)) this.#wake();
+    return results;
+  }
+
+  /**
+   * The events committed with synchronous = NORMAL: they survive a crash of this process
+   * but not yet a power cut. The caller makes them durable (an fdatasync of `walPath`)
+   * before it acknowledges them, and wakes the delivery worker then: the worker thread
+   * does that off this thread, so the next batch is written while this one syncs.
+   */
+  ingestDeferred(events: readonly NewEvent[]): IngestResult[] {
+    return this.#ingest(events, 'normal');
+  }
+
+  /** The WAL file that `ingestDeferred` leaves to the caller to sync; null in memory. */
+  get walPath(): string | null {
+    return this.#path === ':memory:' ? null : `${this.#path}-wal`;
+  }
+
+  #ingest(events: readonly NewEvent[], sync: 'full' | 'normal'): IngestResult[] {
     const insert = this.#stmt(
       `INSERT INTO events (id, provider, type, event, created_at, received_at, dedupe_key, data)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
@@ -145,8 +169,7 @@ export class SqliteStorage implements RelayStorage {
        WHERE e.seq >= ? AND EXISTS (SELECT 1 FROM json_each(s.events) j WHERE j.value IN ('*', e.type, e.provider || '.*'))`,
     );
     const perEvent = this.#stmt('SELECT event_seq, COUNT(*) AS n FROM deliveries WHERE event_seq >= ? GROUP BY event_seq');
-    let created = 0;
-    const results = this.#tx(() => {
+    return this.#tx(() => {
       const seqs: Array<number | null> = [];
       let first: number | null = null;
       for (const e of events) {
@@ -157,16 +180,14 @@ export class SqliteStorage implements RelayStorage {
       }
       const counts = new Map<number, number>();
       if (first !== null) {
-        created = Number(fanOut.run(first).changes);
+        const created = Number(fanOut.run(first).changes);
         if (created > 0) for (const row of perEvent.all(first) as Row[]) counts.set(num(row, 'event_seq'), num(row, 'n'));
       }
       return events.map((e, i): IngestResult => {
         const seq = seqs[i] ?? null;
         return seq === null ? { id: e.id, duplicate: true, deliveries: 0 } : { id: e.id, duplicate: false, deliveries: counts.get(seq) ?? 0 };
       });
-    });
-    if (created > 0) this.#wake();
-    return results;
+    }, sync);
   }
 
   async createSubscription(sub: NewSubscription): Promise<Subscription> {
