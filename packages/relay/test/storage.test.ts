@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteStorage } from '../src/storage/sqlite';
 import { ThreadedSqliteStorage } from '../src/storage/threaded';
@@ -212,5 +212,23 @@ describe('storage errors cross the thread boundary', () => {
     await expect(bad.health()).rejects.toThrow(/could not open/);
     await bad.close();
     dir.remove();
+  });
+
+  run('when the WAL cannot be synced, ingest answers nothing as stored and health fails, from then on', async () => {
+    const dir = tempDir();
+    const path = join(dir.dir, 'relay.db');
+    const t = new ThreadedSqliteStorage(WORKER, path);
+    try {
+      await t.ready();
+      // SQLite keeps its own descriptor; the thread's WAL syncer opens the file by name and cannot.
+      unlinkSync(`${path}-wal`);
+      await expect(t.ingest([event()])).rejects.toThrow(/WAL could not be synced to disk: ENOENT/);
+      await expect(t.ingest([event()])).rejects.toThrow(/WAL could not be synced/);
+      await expect(t.health()).rejects.toThrow(/WAL could not be synced/);
+      expect(await t.listSubscriptions(5)).toEqual({ items: [], nextCursor: null });
+    } finally {
+      await t.close();
+      dir.remove();
+    }
   });
 });
