@@ -43,6 +43,8 @@ function percentile(xs, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 const round1 = (x) => Math.round(x * 10) / 10;
+/** Generator CPU (% of one core) from which its own speed, not the server's, bounds a figure. */
+const GENERATOR_SATURATED = 90;
 
 // ---------------------------------------------------------------- child processes
 
@@ -372,6 +374,16 @@ async function main() {
       `  ingest: relay ${i.relayRps}/s vs bare node:http ${i.bareRps}/s = ratio ${i.ratio} (goal >= 0.5); ` +
         `relay p99 ${i.relayP99Ms} ms (goal <= 10); generator CPU ${i.generatorCpuRelay}% (relay) / ${i.generatorCpuBare}% (bare) of one core`,
     );
+    // autocannon runs on one core: near 100% it, not the server, set the pace.
+    if (i.generatorCpuBare >= GENERATOR_SATURATED) {
+      console.log(
+        `  note: the generator used ${i.generatorCpuBare}% of a core against the bare server, so the bare figure is the ` +
+          `generator's limit, not the server's: the ratio is an upper bound`,
+      );
+    }
+    if (i.generatorCpuRelay >= GENERATOR_SATURATED) {
+      console.log(`  note: the generator used ${i.generatorCpuRelay}% of a core against the relay: its figure is the generator's limit`);
+    }
   }
   if (report.delivery) {
     const d = report.delivery;
