@@ -1,12 +1,25 @@
 import http from 'node:http';
 import https from 'node:https';
-import axios, { AxiosError, type AxiosInstance } from 'axios';
+import type { AxiosInstance, AxiosStatic } from 'axios';
 import { TransportError, lowerCaseHeaders, parseBodyText, type HttpRequest, type HttpResponse, type Transport } from './types';
 
 export interface AxiosTransportOptions {
   /** Reuse an axios instance (for its interceptors or proxy settings). */
   instance?: AxiosInstance;
   maxSockets?: number;
+}
+
+let axiosModule: AxiosStatic | undefined;
+
+/**
+ * axios is loaded on the first request, not on import: with its dependencies it costs a
+ * process 7-10 MiB of RSS, which a relay that never runs an action, or a wrapper that
+ * injects its platform's transport, need not pay. Bundlers still see the static specifier.
+ */
+function loadAxios(): AxiosStatic {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy, see above
+  axiosModule ??= (require('axios') as { default: AxiosStatic }).default;
+  return axiosModule;
 }
 
 /**
@@ -16,9 +29,9 @@ export interface AxiosTransportOptions {
  */
 export function axiosTransport(options: AxiosTransportOptions = {}): Transport {
   const maxSockets = options.maxSockets ?? 64;
-  const instance =
-    options.instance ??
-    axios.create({
+  let instance = options.instance;
+  const create = (): AxiosInstance =>
+    loadAxios().create({
       httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
       httpsAgent: new https.Agent({ keepAlive: true, maxSockets }),
       maxRedirects: 0,
@@ -29,6 +42,7 @@ export function axiosTransport(options: AxiosTransportOptions = {}): Transport {
     });
 
   return async (req: HttpRequest): Promise<HttpResponse> => {
+    instance ??= create();
     try {
       const res = await instance.request({
         method: req.method,
@@ -48,7 +62,7 @@ export function axiosTransport(options: AxiosTransportOptions = {}): Transport {
         typeof res.data === 'string' ? res.data : Buffer.from(res.data as ArrayBuffer).toString('utf8');
       return { status: res.status, headers, body: parseBodyText(text) };
     } catch (e) {
-      if (e instanceof AxiosError) {
+      if (loadAxios().isAxiosError(e)) {
         const timedOut = e.code === 'ETIMEDOUT' || e.code === 'ECONNABORTED';
         throw new TransportError(e.message, e.code ?? 'ENETWORK', timedOut);
       }
