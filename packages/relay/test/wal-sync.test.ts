@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeferredIngest } from '../src/storage/deferred-ingest';
+import { createDeferredIngest } from '../src/storage/deferred-ingest';
 import { SqliteStorage } from '../src/storage/sqlite';
 import type { IngestResult, NewEvent } from '../src/storage/types';
 import { WalSyncer, type Fdatasync } from '../src/storage/wal-sync';
@@ -99,12 +99,12 @@ function event(): NewEvent {
   return { id: `evt_w${n}`, type: 'vyora.call_completed', provider: 'vyora', event: 'call_completed', createdAt: '2026-01-01T00:00:00Z', receivedAt: 1, dedupeKey: `k${n}`, data: '{}' };
 }
 
-describe('DeferredIngest', () => {
+describe('createDeferredIngest', () => {
   function rig(deliveries = 0) {
     const writes: string[][] = [];
     const syncs: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
     let woken = 0;
-    const ingest = new DeferredIngest({
+    const ingest = createDeferredIngest({
       write: (events) => {
         writes.push(events.map((e) => e.id));
         return events.map((e): IngestResult => ({ id: e.id, duplicate: false, deliveries }));
@@ -153,7 +153,7 @@ describe('DeferredIngest', () => {
     r.syncs[0]?.reject(new Error('EIO'));
     await expect(p).rejects.toThrow('EIO');
 
-    const failing = new DeferredIngest({
+    const failing = createDeferredIngest({
       write: () => {
         throw new Error('database is full');
       },

@@ -1,3 +1,4 @@
+import { GroupCommitter } from './group-commit';
 import type { IngestResult, NewEvent } from './types';
 
 /**
@@ -16,50 +17,23 @@ export interface DeferredIngestOptions {
   onDeliveries: () => void;
 }
 
-interface Request {
-  events: readonly NewEvent[];
-  resolve: (results: IngestResult[]) => void;
-  reject: (e: unknown) => void;
-}
+export type DeferredIngest = GroupCommitter<readonly NewEvent[], IngestResult[]>;
 
-export class DeferredIngest {
-  readonly #o: DeferredIngestOptions;
-  #queue: Request[] = [];
-
-  constructor(options: DeferredIngestOptions) {
-    this.#o = options;
-  }
-
-  submit(events: readonly NewEvent[]): Promise<IngestResult[]> {
-    return new Promise<IngestResult[]>((resolve, reject) => {
-      // setImmediate runs after the thread's pending messages, so they all join this batch.
-      if (this.#queue.length === 0) setImmediate(() => this.#flush());
-      this.#queue.push({ events, resolve, reject });
-    });
-  }
-
-  #flush(): void {
-    const queue = this.#queue;
-    this.#queue = [];
-    let results: IngestResult[];
-    try {
-      results = this.#o.write(queue.flatMap((q) => q.events));
-    } catch (e) {
-      for (const q of queue) q.reject(e);
-      return;
-    }
-    this.#o.sync().then(
-      () => {
-        let at = 0;
-        for (const q of queue) {
-          q.resolve(results.slice(at, at + q.events.length));
-          at += q.events.length;
-        }
-        if (results.some((r) => r.deliveries > 0)) this.#o.onDeliveries();
-      },
-      (e: unknown) => {
-        for (const q of queue) q.reject(e);
-      },
-    );
-  }
+/**
+ * A group commit over ingest requests (each an array of events). Flushes are not limited:
+ * the write is synchronous, so one runs at a time anyway, and a batch syncing must not hold
+ * back the next one's write; the syncer shares one fsync among the batches that wait.
+ */
+export function createDeferredIngest(options: DeferredIngestOptions): DeferredIngest {
+  return new GroupCommitter<readonly NewEvent[], IngestResult[]>({
+    maxBatch: Number.POSITIVE_INFINITY,
+    maxInFlight: Number.POSITIVE_INFINITY,
+    flush: async (requests) => {
+      const results = options.write(requests.flat());
+      await options.sync();
+      if (results.some((r) => r.deliveries > 0)) options.onDeliveries();
+      let at = 0;
+      return requests.map((events) => results.slice(at, (at += events.length)));
+    },
+  });
 }

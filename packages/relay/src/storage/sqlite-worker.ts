@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteStorage } from './sqlite';
-import { DeferredIngest } from './deferred-ingest';
+import { createDeferredIngest } from './deferred-ingest';
 import { STORAGE_METHODS, type StorageReply, type StorageRequest } from './thread-protocol';
 import type { NewEvent } from './types';
 import { WalSyncer } from './wal-sync';
@@ -36,7 +36,7 @@ const failure = (e: unknown): { name: string; message: string } => ({
 // batch durable before it is answered (see WalSyncer for why that equals synchronous=FULL).
 const walPath = storage.walPath;
 const syncer = walPath ? new WalSyncer(walPath) : null;
-const ingest = new DeferredIngest({
+const ingest = createDeferredIngest({
   write: (events) => storage.ingestDeferred(events),
   sync: () => (syncer ? syncer.sync() : Promise.resolve()),
   onDeliveries: () => port.postMessage({ type: 'wake' }),
