@@ -46,3 +46,14 @@ export function zapierKind(op: OperationSpec): 'create' | 'search' | 'none' {
   if (op.poll) return 'none';
   return op.method === 'GET' ? 'search' : 'create';
 }
+
+/**
+ * How an operation appears in Make when its spec says nothing: lists are search modules (one
+ * bundle per item, paged by Make), every other call an action; polling composites are left
+ * out, because a Make module is one request (or a page chain), never a wait loop.
+ */
+export function makeKind(op: OperationSpec): 'action' | 'search' | 'none' {
+  if (op.surfaces.make) return op.surfaces.make;
+  if (op.poll) return 'none';
+  return op.list ? 'search' : 'action';
+}

@@ -37,6 +37,11 @@ export interface SurfaceHints {
   zapier?: 'create' | 'search' | 'none';
   /** n8n: false leaves the operation out of the action node. */
   n8n?: boolean;
+  /**
+   * Make: `search` for lists (one bundle per item), `action` for everything else, `none` to
+   * leave it out (a polling composite: Make's IML can neither loop nor wait).
+   */
+  make?: 'action' | 'search' | 'none';
 }
 
 export interface OperationSpec<F extends FieldMap = FieldMap> {

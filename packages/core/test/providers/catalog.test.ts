@@ -7,6 +7,7 @@ import {
   requiredFields,
   sampleItems,
   sampleOutput,
+  makeKind,
   zapierKind,
   type OperationSpec,
   type ProviderSpec,
@@ -121,6 +122,15 @@ test('zapierKind falls back to the kind of the operation', () => {
   expect(zapierKind({ ...base, surfaces: {} })).toBe('search');
   expect(zapierKind({ ...base, method: 'POST', surfaces: {} })).toBe('create');
   expect(zapierKind({ ...(providers.vyora.operations['calls.waitForAnalysis'] as OperationSpec), surfaces: {} })).toBe('none');
+});
+
+test('makeKind: lists are searches, other calls actions, polling composites left out, and a spec may say otherwise', () => {
+  const vyora = providers.vyora.operations;
+  expect(makeKind(vyora['agents.list'] as OperationSpec)).toBe('search');
+  expect(makeKind(vyora['calls.get'] as OperationSpec)).toBe('action');
+  expect(makeKind(vyora['calls.trigger'] as OperationSpec)).toBe('action');
+  expect(makeKind(vyora['calls.waitForAnalysis'] as OperationSpec)).toBe('none');
+  expect(makeKind({ ...(vyora['calls.get'] as OperationSpec), surfaces: { make: 'none' } })).toBe('none');
 });
 
 describe('samples match the shared fixtures taken from the documents', () => {
