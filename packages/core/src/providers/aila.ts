@@ -182,6 +182,7 @@ export const aila = defineProvider({
           required: true,
           min: 1,
           max: 100,
+          itemFields: uploadFields,
           example: [
             { recording_url: 'https://storage.example.com/recordings/a.mp3', user_id: 'usr_12ab' },
             { recording_url: 'https://storage.example.com/recordings/b.mp3', user_id: 'usr_34cd' },

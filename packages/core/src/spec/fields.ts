@@ -49,6 +49,8 @@ export interface FieldMeta {
   /** How an array is written into a query string: `user_ids=a,b` (csv) or repeated keys. */
   queryFormat?: 'csv' | 'repeat';
   dynamic?: DynamicChoices;
+  /** The fields of each item of an object list, for wrappers that build item forms (Make). */
+  items?: Record<string, FieldMeta>;
 }
 
 export interface Field<S extends z.ZodType = z.ZodType> {
@@ -242,14 +244,16 @@ export const field = {
   /** A list of objects, e.g. calls in a batch upload; `item` validates each. */
   objectList<I extends z.ZodType, R extends boolean = false>(
     item: I,
-    opts: BaseOptions<R> & { min?: number; max?: number },
+    opts: BaseOptions<R> & { min?: number; max?: number; itemFields?: Record<string, Field> },
   ) {
     let s = z.array(item, { error: 'must be a list' });
     if (opts.min !== undefined) s = s.min(opts.min, { error: `must have at least ${opts.min} item(s)` });
     if (opts.max !== undefined) s = s.max(opts.max, { error: `must have at most ${opts.max} item(s)` });
+    const itemFields = opts.itemFields;
     return build(s, 'object_list', opts, {
       ...(opts.min !== undefined ? { min: opts.min } : {}),
       ...(opts.max !== undefined ? { max: opts.max } : {}),
+      ...(itemFields ? { items: Object.fromEntries(Object.entries(itemFields).map(([k, f]) => [k, f.meta])) } : {}),
     });
   },
 
