@@ -9,11 +9,13 @@ module.exports = {
   moduleNameMapper: {
     '^@callbridge/(core|sandbox|relay|cli)$': '<rootDir>/packages/$1/src/index.ts',
     '^@callbridge/(core|sandbox|relay|cli)/(.*)$': '<rootDir>/packages/$1/src/$2',
+    '^@callbridge/make$': '<rootDir>/packages/make/common/src/index.ts',
   },
   testMatch: [
     '<rootDir>/packages/*/test/**/*.test.ts',
     '<rootDir>/packages/n8n/*/test/**/*.test.ts',
     '<rootDir>/packages/zapier/*/test/**/*.test.ts',
+    '<rootDir>/packages/make/common/test/**/*.test.ts',
     '<rootDir>/test/**/*.test.ts',
   ],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

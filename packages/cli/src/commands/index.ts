@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { call } from './call';
 import { list } from './list';
+import { make } from './make';
 import { ops } from './ops';
 import { relay } from './relay';
 import { sandbox } from './sandbox';
@@ -12,4 +13,4 @@ import { verify } from './verify';
  * Every `callbridge` command, in the order `--help` lists them. A new command is one module
  * in this folder (built with `defineCommand`) and one entry here.
  */
-export const commands: readonly Command[] = [ops, call, list, verify, sign, relay, sandbox, sendEvent];
+export const commands: readonly Command[] = [ops, call, list, verify, sign, relay, sandbox, sendEvent, make];
