@@ -19,7 +19,7 @@ import { createHmac } from 'node:crypto';
  * Assumptions about Make, written down here because the tests rest on them: a string that is
  * one whole `{{…}}` keeps its value's type; a key whose value is undefined is left out of
  * `qs`, `headers` and `body`; values substituted into `url` are URL-encoded (Make's default
- * `encodeUrl`).
+ * `encodeUrl`), except an expression that starts the URL (a base address).
  */
 
 export type Scope = Record<string, unknown>;
@@ -157,10 +157,11 @@ const PART = /\{\{([^{}]*)\}\}/gs;
 export function evaluateString(template: string, scope: Scope, encode = false): unknown {
   const whole = WHOLE.exec(template);
   if (whole) return evaluateExpression(whole[1] as string, scope);
-  return template.replace(PART, (_, expr: string) => {
+  return template.replace(PART, (_, expr: string, offset: number) => {
     const v = evaluateExpression(expr, scope);
     const s = v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    return encode ? encodeURIComponent(s) : s;
+    // A URL's leading expression is the base address itself; values after it are path segments.
+    return encode && offset > 0 ? encodeURIComponent(s) : s;
   });
 }
 
