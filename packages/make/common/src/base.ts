@@ -1,5 +1,6 @@
 import type { ProviderSpec } from '@callbridge/core';
 import { conn } from './iml';
+import { triggerEvents } from './triggers';
 import type { Base, MakeParameter, Request } from './schemas';
 
 /**
@@ -74,7 +75,7 @@ export function connectionParameters(spec: ProviderSpec): MakeParameter[] {
       advanced: true,
     },
   ];
-  if (spec.webhooks) {
+  if (triggerEvents(spec).length > 0) {
     params.push(
       {
         name: 'relay_url',
@@ -113,7 +114,7 @@ export function connectionCommunication(spec: ProviderSpec): Request[] {
       log: { sanitize: [`request.headers.${header}`] },
     },
   ];
-  if (spec.webhooks) {
+  if (triggerEvents(spec).length > 0) {
     requests.push({
       condition: '{{parameters.relay_url}}',
       url: '{{parameters.relay_url}}/v1/subscriptions',

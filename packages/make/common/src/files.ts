@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { GeneratedApp } from './project';
 
@@ -64,6 +64,13 @@ export function writeApp(dir: string, app: GeneratedApp): Drift {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, app.files.get(path) as string);
   }
-  for (const path of drift.extra) rmSync(join(dir, path));
+  for (const path of drift.extra) {
+    rmSync(join(dir, path));
+    // A component that is gone leaves no empty folder behind.
+    for (let d = dirname(join(dir, path)); d !== dir && d.startsWith(dir); d = dirname(d)) {
+      if (readdirSync(d).length > 0) break;
+      rmdirSync(d);
+    }
+  }
   return drift;
 }

@@ -5,7 +5,7 @@ import { CONNECTION_ID, groupLabel, moduleName, titleCase, UNIVERSAL_MODULE } fr
 import { buildRpc, dynamicChoices } from './rpcs';
 import * as schema from './schemas';
 import type { ComponentMeta, Json, Makecomapp } from './schemas';
-import { buildTrigger, PROOF_HEADER } from './triggers';
+import { buildTrigger, PROOF_HEADER, triggerEvents } from './triggers';
 import { UNIVERSAL_INTERFACE, universalCommunication, universalParameters } from './universal';
 
 /**
@@ -94,7 +94,7 @@ function readme(spec: ProviderSpec, modules: ModuleCode[], triggers: ReturnType<
     '## Connection',
     '',
     `Your ${spec.name} API key and, to use another address (the callbridge sandbox, a staging API), the base URL.`,
-    ...(spec.webhooks ? ['For the "Watch …" triggers, also your callbridge relay\'s URL and a relay token (admin or scoped).'] : []),
+    ...(triggerEvents(spec).length > 0 ? ['For the "Watch …" triggers, also your callbridge relay\'s URL and a relay token (admin or scoped).'] : []),
     '',
     '## Modules',
     '',
@@ -138,7 +138,7 @@ export function generateApp(spec: ProviderSpec): GeneratedApp {
     });
   }
 
-  const triggers = (spec.webhooks?.events ?? []).map((event) => buildTrigger(spec, event));
+  const triggers = triggerEvents(spec).map((event) => buildTrigger(spec, event));
   for (const t of triggers) {
     b.add('webhook', t.webhook.id, { label: t.webhook.label, webhookType: 'web', connection }, {
       communication: iml('communication', t.webhook.communication, schema.webhookCommunication),

@@ -21,6 +21,15 @@ import type { Json, MakeParameter, Request, WebhookCommunication } from './schem
  */
 
 export const PROOF_HEADER = 'x-callbridge-proof';
+
+/**
+ * The events that get a trigger: a provider's documented, closed list (Vyora, Aila). Where core
+ * marks the list open (Ayra, whose documents only mention webhooks), the names are a guess, and a
+ * trigger on a guessed event would never fire.
+ */
+export function triggerEvents(spec: ProviderSpec): readonly string[] {
+  return spec.webhooks && !spec.webhooks.open ? spec.webhooks.events : [];
+}
 const PROOF = `sha256(webhook.url; "hex"; connection.relay_token)`;
 
 export interface TriggerCode {

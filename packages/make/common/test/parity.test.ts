@@ -53,7 +53,8 @@ describe.each(PROVIDERS)('%s Make parity with core', (id) => {
   });
 
   it('offers a trigger for every documented event, each subscribing to that one event type', () => {
-    const events = app.spec.webhooks?.events ?? [];
+    const events = app.spec.webhooks && !app.spec.webhooks.open ? app.spec.webhooks.events : [];
+    if (id === 'vyora' || id === 'aila') expect(events.length).toBeGreaterThan(0);
     const attaches = app.components.filter((c) => c.type === 'webhook').map((w) => (w.code['attach'] as { body: { events: string[] } }).body.events);
     expect(attaches.flat().sort()).toEqual(events.map((e) => `${id}.${e}`).sort());
     for (const e of attaches) expect(e).toHaveLength(1);
