@@ -132,7 +132,7 @@ export function buildTrigger(spec: ProviderSpec, event: string): TriggerCode {
     module: {
       name: triggerName(event),
       label,
-      description: `Starts the scenario when ${spec.name} sends ${event}, delivered by your callbridge relay.`,
+      description: `Starts the scenario when ${spec.name} sends ${event}, delivered by your callbridge relay. Make cannot check the relay's signature (it sees the parsed body, not the signed bytes); the webhook checks the ${PROOF_HEADER} header its subscription carries instead.`,
       interface: interfaceOf(sample),
       samples: samplesOf(sample),
     },
