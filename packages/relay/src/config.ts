@@ -48,6 +48,14 @@ export interface RelayConfig {
   perSubscriptionConcurrency: number;
   /** The longest `Retry-After` a receiver can make us wait. */
   maxRetryAfterMs: number;
+  /** Events received longer ago than this are pruned (RELAY_RETENTION); 0 keeps everything. */
+  retentionMs: number;
+  /** How often retention runs (RELAY_PRUNE_INTERVAL). */
+  pruneIntervalMs: number;
+  /** A subscription none of whose deliveries succeeded for this long is disabled (RELAY_DISABLE_AFTER); 0 never. */
+  disableAfterMs: number;
+  /** How long a rotated-out subscription secret still signs deliveries (RELAY_SECRET_OVERLAP). */
+  secretOverlapMs: number;
   providers: Partial<Record<ProviderId, ProviderCredentials>>;
   /** pino level for the default logger. */
   logLevel: string;
@@ -81,6 +89,7 @@ export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [
 ];
 
 const KIB = 1024;
+const DAY = 86_400_000;
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 type Env = Record<string, string | undefined>;
@@ -284,6 +293,10 @@ export function loadRelayConfig(env: Env, flags: RelayFlags = {}): RelayConfig {
     deliveryConcurrency: integer('RELAY_DELIVERY_CONCURRENCY', 256, 1, 10_000),
     perSubscriptionConcurrency: integer('RELAY_SUBSCRIPTION_CONCURRENCY', 64, 1, 10_000),
     maxRetryAfterMs: duration('RELAY_MAX_RETRY_AFTER', 3_600_000, 0, 7 * 24 * 3_600_000),
+    retentionMs: duration('RELAY_RETENTION', 30 * DAY, 0, 3650 * DAY),
+    pruneIntervalMs: duration('RELAY_PRUNE_INTERVAL', 60_000, 100, DAY),
+    disableAfterMs: duration('RELAY_DISABLE_AFTER', 5 * DAY, 0, 365 * DAY),
+    secretOverlapMs: duration('RELAY_SECRET_OVERLAP', DAY, 0, 30 * DAY),
     providers,
     logLevel,
   };
@@ -317,6 +330,10 @@ export function describeConfig(config: RelayConfig): Record<string, unknown> {
     allowPrivateTargets: config.allowPrivateTargets,
     deliveryTimeoutMs: config.deliveryTimeoutMs,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    retentionMs: config.retentionMs,
+    pruneIntervalMs: config.pruneIntervalMs,
+    disableAfterMs: config.disableAfterMs,
+    secretOverlapMs: config.secretOverlapMs,
     providers,
   };
 }

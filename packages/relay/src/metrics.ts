@@ -100,6 +100,17 @@ export class RelayMetrics {
     'Duration of one delivery HTTP request.',
     LATENCY_BUCKETS.slice(0, 11),
   );
+  readonly filtered = new Counter(
+    'relay_events_filtered_total',
+    'Deliveries not made because a subscription filter did not match the event, by provider and type.',
+    ['provider', 'type'],
+  );
+  readonly subscriptionsDisabled = new Counter(
+    'relay_subscriptions_disabled_total',
+    'Subscriptions the relay disabled, by reason (gone: the receiver answered 410; failing: every delivery failed for RELAY_DISABLE_AFTER).',
+    ['reason'],
+  );
+  readonly pruned = new Counter('relay_pruned_total', 'Rows deleted by retention, by table.', ['table']);
   readonly actions = new Counter('relay_actions_total', 'Actions run, by provider, operation and HTTP status answered.', ['provider', 'operation', 'status']);
 
   render(stats: StorageStats | null, extra: { inFlight: number }): string {
@@ -111,6 +122,9 @@ export class RelayMetrics {
       this.deliveryLatency.render(),
       this.attemptDuration.render(),
       this.actions.render(),
+      this.filtered.render(),
+      this.subscriptionsDisabled.render(),
+      this.pruned.render(),
       gauge('relay_deliveries_in_flight', 'Deliveries being sent right now.', extra.inFlight),
     ];
     if (stats) {

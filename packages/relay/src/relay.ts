@@ -10,6 +10,7 @@ import { createLogger } from './logger';
 import { RelayMetrics } from './metrics';
 import { resolveAdminToken } from './security/auth';
 import { createIngestor } from './ingest/ingestor';
+import { Pruner } from './retention/pruner';
 import { openStorage } from './storage/open';
 
 export interface StartOptions {
@@ -71,7 +72,9 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
       concurrency: config.deliveryConcurrency,
       perSubscription: config.perSubscriptionConcurrency,
       leaseMs: config.deliveryTimeoutMs + LEASE_MARGIN_MS,
+      disableAfterMs: config.disableAfterMs,
     });
+    const pruner = new Pruner({ storage, clock, logger, metrics, retentionMs: config.retentionMs, intervalMs: config.pruneIntervalMs });
     const hookHandler = createHookHandler({
       providers: config.providers,
       maxBodyBytes: config.maxBodyBytes,
@@ -97,6 +100,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     worker.start();
+    pruner.start();
     logger.info({ config: describeConfig(config), port, adminToken: admin.source }, 'relay started');
 
     let closed: Promise<void> | undefined;
@@ -106,6 +110,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
         logger.info('relay shutting down: finishing in-flight work');
         await app.close();
         await ingest.drain();
+        await pruner.stop();
         await worker.stop();
         sender.close();
         await storage.close();

@@ -73,10 +73,11 @@ describe('delivery', () => {
       id,
       type: 'vyora.call_completed',
       provider: 'vyora',
+      source: 'default',
       created_at: '2026-05-24T10:31:00Z',
       data: JSON.parse(raw),
     });
-    expect(Object.keys(JSON.parse(got.body) as object)).toEqual(['id', 'type', 'provider', 'created_at', 'data']);
+    expect(Object.keys(JSON.parse(got.body) as object)).toEqual(['id', 'type', 'provider', 'source', 'created_at', 'data']);
     // Another subscription's secret does not verify it.
     const other = await subscribe(t.url, `${r.url}/other`, ['aila.*']);
     expect(() =>

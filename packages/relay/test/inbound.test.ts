@@ -45,7 +45,7 @@ describe('ingestInbound', () => {
     const calls: NewEvent[][] = [];
     const ingest = async (events: readonly NewEvent[]): Promise<IngestResult[]> => {
       calls.push([...events]);
-      return events.map((e, i) => ({ id: e.id, duplicate: i === 1, deliveries: 0 }));
+      return events.map((e, i) => ({ id: e.id, duplicate: i === 1, deliveries: 0, filtered: 0 }));
     };
     const good = [vyoraEvent(), vyoraEvent()];
     const out = await ingestInbound([inbound(good[0] as string), tampered(vyoraEvent()), inbound(good[1] as string)], { vyora: { webhookSecret: VYORA_SECRET } }, ingest);

@@ -1,3 +1,4 @@
+import { MIGRATIONS } from '../src/storage/postgres/schema';
 import { Client } from 'pg';
 import type { PostgresStorage } from '../src/storage/postgres/storage';
 import type { NewEvent } from '../src/storage/types';
@@ -43,7 +44,7 @@ suite(PG_URL ? 'PostgreSQL replicas on one schema' : PG_SKIP_NOTE, () => {
     await client.connect();
     try {
       const r = await client.query(`SELECT version FROM ${replicas[0]!.schema}.schema_migrations`);
-      expect(r.rows.map((x: { version: number }) => x.version)).toEqual([1]);
+      expect(r.rows.map((x: { version: number }) => x.version)).toEqual(MIGRATIONS.map((m) => m.version));
       const live = await client.query(`SELECT count(*)::int AS n FROM ${replicas[0]!.schema}.replicas`);
       expect(live.rows[0]).toEqual({ n: 4 });
     } finally {

@@ -1,12 +1,12 @@
 import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SqliteStorage } from '../src/storage/sqlite';
 import { ThreadedSqliteStorage } from '../src/storage/threaded';
 import { InvalidCursorError } from '../src/storage/cursor';
 import { GroupCommitter } from '../src/storage/group-commit';
 import type { NewEvent, RelayStorage } from '../src/storage/types';
 import { tempDir } from './support/harness';
-import { dropTestSchemas, PG_SKIP_NOTE, PG_URL, postgresBackend } from './support/postgres';
+import { storageBackends, WORKER } from './support/backends';
+import { dropTestSchemas } from './support/postgres';
 
 let n = 0;
 function event(type = 'vyora.call_completed', receivedAt = 1_000): NewEvent {
@@ -32,23 +32,8 @@ const claim = (s: RelayStorage, now: number, owner: string, extra: { limit?: num
   s.claimDue({ now, limit: extra.limit ?? 100, leaseMs: 10_000, owner, perSubscriptionLimit: extra.perSub ?? 100, inFlight: extra.inFlight ?? new Map() });
 
 // The worker thread runs compiled code: the threaded backend is tested once `tsc -b` has run.
-const WORKER = join(__dirname, '..', 'dist', 'storage', 'sqlite-worker.js');
-const backends: Array<[string, (path: string) => Promise<RelayStorage>]> = [
-  ['SqliteStorage (in process)', async (path) => new SqliteStorage({ path })],
-];
-if (existsSync(WORKER)) {
-  backends.push([
-    'ThreadedSqliteStorage (worker thread)',
-    async (path) => {
-      const t = new ThreadedSqliteStorage(WORKER, path);
-      await t.ready();
-      return t;
-    },
-  ]);
-}
 // PostgreSQL runs the same cases when a server is named, each test in a fresh schema.
-if (PG_URL) backends.push(['PostgresStorage', postgresBackend]);
-else describe.skip(PG_SKIP_NOTE, () => test('the storage suite against PostgreSQL', () => undefined));
+const backends = storageBackends();
 afterAll(dropTestSchemas);
 
 describe.each(backends)('%s', (_name, open) => {
@@ -72,9 +57,9 @@ describe.each(backends)('%s', (_name, open) => {
     const b = event('vyora.call_started');
     const results = await s.ingest([a, b, { ...a, data: '{"changed":true}' }]);
     expect(results).toEqual([
-      { id: a.id, duplicate: false, deliveries: 3 },
-      { id: b.id, duplicate: false, deliveries: 2 },
-      { id: a.id, duplicate: true, deliveries: 0 },
+      { id: a.id, duplicate: false, deliveries: 3, filtered: 0 },
+      { id: b.id, duplicate: false, deliveries: 2, filtered: 0 },
+      { id: a.id, duplicate: true, deliveries: 0, filtered: 0 },
     ]);
     expect((await s.getEvent(a.id))?.data).toBe(a.data);
     expect((await s.stats()).pending).toBe(5);
@@ -121,7 +106,7 @@ describe.each(backends)('%s', (_name, open) => {
     expect(due.find((x) => x.id === c.id)?.attempts).toBe(1);
   });
 
-  test('gone disables the subscription and kills its other pending deliveries; replay skips disabled ones', async () => {
+  test('gone disables the subscription and cancels its other pending deliveries; replay skips disabled ones', async () => {
     await subscription(s, 'sub_gone', ['*']);
     await s.ingest([event(), event()]);
     const [first] = await claim(s, 2_000, 'w', { limit: 1 });
@@ -129,9 +114,14 @@ describe.each(backends)('%s', (_name, open) => {
       [{ deliveryId: first!.id, subscriptionId: 'sub_gone', owner: 'w', kind: 'gone', attempt: { attempt: 1, startedAt: 2_000, durationMs: 1, status: 410, error: 'HTTP 410', responseBody: null } }],
       2_001,
     );
-    expect((await s.getSubscription('sub_gone'))?.status).toBe('disabled');
-    expect((await s.stats()).dead).toBe(2);
-    expect(await s.replayDeliveries({ state: 'dead' }, 3_000)).toEqual({ replayed: 0, skipped: 2 });
+    const sub = await s.getSubscription('sub_gone');
+    expect([sub?.status, sub?.disabledReason]).toEqual(['disabled', 'the receiver answered 410 Gone']);
+    // The attempt that got 410 is dead; the delivery never tried is cancelled, replayable by state once enabled.
+    expect((await s.stats()).dead).toBe(1);
+    const cancelled = await s.listDeliveries({ state: 'cancelled', limit: 10 });
+    expect(cancelled.items.map((d) => d.lastError)).toEqual(['subscription disabled: the receiver answered 410 Gone']);
+    expect(await s.replayDeliveries({ state: 'dead' }, 3_000)).toEqual({ replayed: 0, skipped: 1 });
+    expect(await s.replayDeliveries({ state: 'cancelled' }, 3_000)).toEqual({ replayed: 0, skipped: 1 });
     // New events do not fan out to it.
     expect((await s.ingest([event()]))[0]?.deliveries).toBe(0);
   });

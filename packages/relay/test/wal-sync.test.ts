@@ -107,7 +107,7 @@ describe('createDeferredIngest', () => {
     const ingest = createDeferredIngest({
       write: (events) => {
         writes.push(events.map((e) => e.id));
-        return events.map((e): IngestResult => ({ id: e.id, duplicate: false, deliveries }));
+        return events.map((e): IngestResult => ({ id: e.id, duplicate: false, deliveries, filtered: 0 }));
       },
       sync: () => new Promise<void>((resolve, reject) => syncs.push({ resolve, reject })),
       onDeliveries: () => (woken += 1),
@@ -171,7 +171,7 @@ describe('SqliteStorage.ingestDeferred', () => {
     try {
       const e = event();
       const [result] = storage.ingestDeferred([e]);
-      expect(result).toEqual({ id: e.id, duplicate: false, deliveries: 0 });
+      expect(result).toEqual({ id: e.id, duplicate: false, deliveries: 0, filtered: 0 });
       expect((await storage.getEvent(e.id))?.id).toBe(e.id);
       expect(storage.walPath).toBe(join(dir.dir, 'relay.db-wal'));
       await new WalSyncer(storage.walPath as string).sync();

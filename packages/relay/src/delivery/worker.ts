@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { standardWebhookHeaders, type Clock } from '@callbridge/core';
+import { signStandardWebhook, type Clock } from '@callbridge/core';
 import type { Logger } from 'pino';
 import type { RelayMetrics } from '../metrics';
 import { GroupCommitter } from '../storage/group-commit';
@@ -29,6 +29,10 @@ export interface WorkerOptions {
   /** How often to look for due work when nothing wakes the worker. */
   idlePollMs?: number;
   random?: () => number;
+  /** A subscription none of whose attempts succeeded for this long is disabled (0 = never). */
+  disableAfterMs?: number;
+  /** Turns a stored secret or header value into the value to send (decrypts it); identity by default. */
+  reveal?: (stored: string) => string;
 }
 
 const CLAIM_BATCH = 200;
@@ -63,7 +67,11 @@ export class DeliveryWorker {
     this.#completer = new GroupCommitter<DeliveryOutcome, void>({
       maxBatch: 500,
       flush: async (outcomes) => {
-        await options.storage.complete(outcomes, options.clock.now());
+        const result = await options.storage.complete(outcomes, options.clock.now(), { disableAfterMs: options.disableAfterMs ?? 0 });
+        for (const d of result.disabled) {
+          options.metrics.subscriptionsDisabled.inc({ reason: d.reason.startsWith('every delivery failed') ? 'failing' : 'gone' });
+          options.logger.warn({ subscriptionId: d.id, reason: d.reason }, `subscription disabled: ${d.reason}; its pending deliveries are cancelled`);
+        }
         return outcomes.map(() => undefined);
       },
     });
@@ -178,17 +186,23 @@ export class DeliveryWorker {
 
   async #deliver(c: ClaimedDelivery): Promise<DeliveryOutcome> {
     const { clock, metrics, logger, sender } = this.#o;
+    const reveal = this.#o.reveal ?? ((v: string) => v);
     const body = deliveryBody(c.event);
     const startedAt = clock.now();
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(c.subscription.headers)) {
-      if (!RESERVED_HEADERS.has(k.toLowerCase())) headers[k] = v;
+      if (!RESERVED_HEADERS.has(k.toLowerCase())) headers[k] = reveal(v);
     }
-    Object.assign(
-      headers,
-      { 'content-type': 'application/json' },
-      standardWebhookHeaders({ id: c.event.id, timestamp: Math.floor(startedAt / 1000), body, secret: c.subscription.secret }),
-    );
+    const timestamp = Math.floor(startedAt / 1000);
+    // While a rotation's overlap lasts, one signature per secret, newest first (`v1,<new> v1,<old>`):
+    // a receiver checking either secret accepts the delivery.
+    const signature = c.subscription.secrets
+      .map((secret) => signStandardWebhook({ id: c.event.id, timestamp, body, secret: reveal(secret) }))
+      .join(' ');
+    headers['content-type'] = 'application/json';
+    headers['webhook-id'] = c.event.id;
+    headers['webhook-timestamp'] = String(timestamp);
+    headers['webhook-signature'] = signature;
 
     let res: SendResponse | undefined;
     let error: string | null = null;

@@ -118,6 +118,7 @@ export function createHookHandler(deps: HookDeps): (req: IncomingMessage, res: S
       if (!outcome.stored) return reject(outcome.status, outcome.code, outcome.message);
       if (outcome.duplicate) metrics.duplicates.inc({ provider });
       else metrics.eventsReceived.inc({ provider, type: outcome.type });
+      if (outcome.filtered > 0) metrics.filtered.inc({ provider, type: outcome.type }, outcome.filtered);
       if (logger.isLevelEnabled('debug')) {
         logger.debug({ reqId, provider, type: outcome.type, id: outcome.id, duplicate: outcome.duplicate }, 'webhook stored');
       }

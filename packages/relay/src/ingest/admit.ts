@@ -26,7 +26,7 @@ export interface InboundWebhook {
 
 /** What became of one inbound webhook: stored (maybe as a duplicate), or refused and why. */
 export type IngestOutcome =
-  | { stored: true; id: string; type: string; duplicate: boolean }
+  | { stored: true; id: string; type: string; duplicate: boolean; filtered: number }
   | { stored: false; status: 400 | 401; code: string; message: string };
 
 export type Admission = { ok: true; event: NewEvent } | { ok: false; status: 400 | 401; code: string; message: string };
@@ -82,6 +82,6 @@ export async function ingestInbound(
     if (!a.ok) return { stored: false, status: a.status, code: a.code, message: a.message };
     const r = results[at++];
     if (!r) throw new Error('storage returned fewer results than events');
-    return { stored: true, id: r.id, type: a.event.type, duplicate: r.duplicate };
+    return { stored: true, id: r.id, type: a.event.type, duplicate: r.duplicate, filtered: r.filtered };
   });
 }

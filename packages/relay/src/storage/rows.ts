@@ -1,4 +1,14 @@
-import type { AttemptRecord, DeliveryOutcomeKind, DeliveryRecord, DeliveryState, StoredEvent, Subscription, SubscriptionStatus } from './types';
+import type {
+  AttemptRecord,
+  DeliveryOutcomeKind,
+  DeliveryRecord,
+  DeliveryState,
+  SourceRecord,
+  StoredEvent,
+  Subscription,
+  SubscriptionStatus,
+  TokenRecord,
+} from './types';
 
 /**
  * Row readers and mappers shared by both backends, so a stored record reads back the same
@@ -41,13 +51,23 @@ export function jsonRecord(text: string): Record<string, string> {
 }
 
 /** A list of strings: a PostgreSQL text[] arrives as an array, SQLite keeps it as JSON text. */
-function strings(row: Row, key: string): string[] {
+export function strings(row: Row, key: string): string[] {
   const raw = row[key];
   const v: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-export const EVENT_COLUMNS = 'e.seq, e.id, e.provider, e.type, e.event, e.created_at, e.received_at, e.dedupe_key, e.data';
+export function stringsOrNull(row: Row, key: string): string[] | null {
+  return row[key] === null || row[key] === undefined ? null : strings(row, key);
+}
+
+/** SQLite keeps booleans as 0/1, PostgreSQL as booleans. */
+export function bool(row: Row, key: string): boolean {
+  const v = row[key];
+  return v === true || v === 1 || v === 1n || v === '1' || v === 't';
+}
+
+export const EVENT_COLUMNS = 'e.seq, e.id, e.provider, e.type, e.event, e.created_at, e.received_at, e.dedupe_key, e.data, e.source, e.test';
 
 export function toEvent(row: Row): StoredEvent {
   return {
@@ -59,6 +79,8 @@ export function toEvent(row: Row): StoredEvent {
     receivedAt: num(row, 'received_at'),
     dedupeKey: str(row, 'dedupe_key'),
     data: str(row, 'data'),
+    source: str(row, 'source'),
+    test: bool(row, 'test'),
   };
 }
 
@@ -70,13 +92,52 @@ export function toSubscription(row: Row): Subscription {
     headers: jsonRecord(str(row, 'headers')),
     secret: str(row, 'secret'),
     createdAt: str(row, 'created_at'),
+    updatedAt: strOrNull(row, 'updated_at') ?? str(row, 'created_at'),
+    description: strOrNull(row, 'description'),
+    filter: strOrNull(row, 'filter'),
+    rateLimitPerSecond: numOrNull(row, 'rate_limit'),
+    sources: stringsOrNull(row, 'sources'),
     status: str(row, 'status') as SubscriptionStatus,
     disabledReason: strOrNull(row, 'disabled_reason'),
+    previousSecret: strOrNull(row, 'previous_secret'),
+    previousSecretExpiresAt: numOrNull(row, 'previous_secret_expires_at'),
+  };
+}
+
+/** The secrets a delivery is signed with: the current one, then the previous one while its overlap lasts. */
+export function signingSecrets(row: Row, now: number): string[] {
+  const previous = strOrNull(row, 'previous_secret');
+  const until = numOrNull(row, 'previous_secret_expires_at');
+  return previous !== null && until !== null && until > now ? [str(row, 'secret'), previous] : [str(row, 'secret')];
+}
+
+export function toSource(row: Row): SourceRecord {
+  return {
+    id: str(row, 'id'),
+    provider: str(row, 'provider'),
+    name: str(row, 'name'),
+    webhookSecret: strOrNull(row, 'webhook_secret'),
+    apiKey: strOrNull(row, 'api_key'),
+    baseUrl: strOrNull(row, 'base_url'),
+    organizationId: strOrNull(row, 'organization_id'),
+    createdAt: str(row, 'created_at'),
+    updatedAt: str(row, 'updated_at'),
+  };
+}
+
+export function toToken(row: Row): TokenRecord {
+  return {
+    id: str(row, 'id'),
+    name: str(row, 'name'),
+    tokenHash: str(row, 'token_hash'),
+    sources: strings(row, 'sources'),
+    createdAt: str(row, 'created_at'),
+    lastUsedAt: numOrNull(row, 'last_used_at'),
   };
 }
 
 export const DELIVERY_COLUMNS = `d.id, d.subscription_id, d.state, d.attempts, d.next_attempt_at, d.last_status, d.last_error,
-  d.created_at, d.updated_at, e.id AS event_id, e.type AS event_type, e.provider`;
+  d.created_at, d.updated_at, e.id AS event_id, e.type AS event_type, e.provider, e.source`;
 
 export function toDelivery(row: Row): DeliveryRecord {
   return {
@@ -84,6 +145,7 @@ export function toDelivery(row: Row): DeliveryRecord {
     eventId: str(row, 'event_id'),
     eventType: str(row, 'event_type'),
     provider: str(row, 'provider'),
+    source: str(row, 'source'),
     subscriptionId: str(row, 'subscription_id'),
     state: str(row, 'state') as DeliveryState,
     attempts: num(row, 'attempts'),

@@ -1,10 +1,18 @@
 /**
- * The SQLite schema. Timestamps the worker compares are epoch ms integers; the event's own
- * `created_at` stays the ISO text the provider (or the relay) gave it.
+ * The SQLite schema, as numbered migrations applied in order on open and recorded in
+ * `meta.schema_version`. Timestamps the worker compares are epoch ms integers; the event's
+ * own `created_at` stays the ISO text the provider (or the relay) gave it.
+ * A migration, once released, is never edited: add the next one. Each mirrors the
+ * PostgreSQL migration of the same number (postgres/schema.ts).
  */
-export const SCHEMA_VERSION = 1;
+export interface SqliteMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
 
-export const SCHEMA_SQL = `
+/** The schema every relay before this round created (it recorded version 1). */
+const INITIAL = `
 CREATE TABLE IF NOT EXISTS meta (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -73,3 +81,55 @@ CREATE TABLE IF NOT EXISTS attempts (
 );
 CREATE INDEX IF NOT EXISTS attempts_by_event ON attempts (event_seq, id);
 `;
+
+/**
+ * The long run (subscriptions you can edit, filter, rate-limit and rotate; retention) and
+ * sources with scoped tokens. Existing rows keep their meaning: every event came from the
+ * environment-configured source `default`, no subscription had a filter or limit.
+ */
+const LONG_RUN = `
+ALTER TABLE subscriptions ADD COLUMN description TEXT;
+ALTER TABLE subscriptions ADD COLUMN filter TEXT;
+ALTER TABLE subscriptions ADD COLUMN rate_limit REAL;
+ALTER TABLE subscriptions ADD COLUMN rate_next_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE subscriptions ADD COLUMN sources TEXT;
+ALTER TABLE subscriptions ADD COLUMN previous_secret TEXT;
+ALTER TABLE subscriptions ADD COLUMN previous_secret_expires_at INTEGER;
+ALTER TABLE subscriptions ADD COLUMN updated_at TEXT;
+ALTER TABLE subscriptions ADD COLUMN failing_since INTEGER;
+UPDATE subscriptions SET updated_at = created_at;
+
+ALTER TABLE events ADD COLUMN source TEXT NOT NULL DEFAULT 'default';
+ALTER TABLE events ADD COLUMN test INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX events_by_source ON events (source, seq);
+
+CREATE TABLE sources (
+  seq             INTEGER PRIMARY KEY,
+  id              TEXT NOT NULL UNIQUE,
+  provider        TEXT NOT NULL,
+  name            TEXT NOT NULL,
+  webhook_secret  TEXT,
+  api_key         TEXT,
+  base_url        TEXT,
+  organization_id TEXT,
+  created_at      TEXT NOT NULL,
+  updated_at      TEXT NOT NULL
+);
+
+CREATE TABLE tokens (
+  seq          INTEGER PRIMARY KEY,
+  id           TEXT NOT NULL UNIQUE,
+  name         TEXT NOT NULL,
+  token_hash   TEXT NOT NULL UNIQUE,
+  sources      TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  last_used_at INTEGER
+);
+`;
+
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
+  { version: 1, name: 'initial', sql: INITIAL },
+  { version: 2, name: 'long_run_sources_tokens', sql: LONG_RUN },
+];
+
+export const SQLITE_SCHEMA_VERSION = Math.max(...SQLITE_MIGRATIONS.map((m) => m.version));

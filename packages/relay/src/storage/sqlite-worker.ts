@@ -23,6 +23,7 @@ try {
   throw e;
 }
 storage.onWake(() => port.postMessage({ type: 'wake' }));
+storage.onConfigChange((change) => port.postMessage({ type: 'config', change }));
 port.postMessage({ type: 'ready' });
 
 const allowed = new Set<string>(STORAGE_METHODS);

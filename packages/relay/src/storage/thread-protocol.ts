@@ -1,14 +1,17 @@
-import type { RelayStorage } from './types';
+import type { ConfigChange, RelayStorage } from './types';
 
 /** Messages between ThreadedSqliteStorage and the sqlite-worker thread. */
-export type StorageMethod = Exclude<keyof RelayStorage, 'kind' | 'onWake'>;
+export type StorageMethod = Exclude<keyof RelayStorage, 'kind' | 'onWake' | 'onConfigChange'>;
 
 export const STORAGE_METHODS: readonly StorageMethod[] = [
   'ingest',
   'createSubscription',
   'getSubscription',
   'listSubscriptions',
+  'updateSubscription',
+  'rotateSecret',
   'deleteSubscription',
+  'addTestDelivery',
   'getEvent',
   'listEvents',
   'listDeliveries',
@@ -19,6 +22,18 @@ export const STORAGE_METHODS: readonly StorageMethod[] = [
   'nextDueAt',
   'replayDeliveries',
   'addDelivery',
+  'prune',
+  'createSource',
+  'getSource',
+  'listSources',
+  'updateSource',
+  'deleteSource',
+  'createToken',
+  'listTokens',
+  'deleteToken',
+  'touchTokens',
+  'readSecrets',
+  'writeSecrets',
   'stats',
   'health',
   'getSetting',
@@ -36,4 +51,9 @@ export type StorageReply =
   | { type: 'reply'; id: number; ok: true; value: unknown }
   | { type: 'reply'; id: number; ok: false; error: { name: string; message: string } };
 
-export type WorkerMessage = StorageReply | { type: 'wake' } | { type: 'ready' } | { type: 'fatal'; message: string };
+export type WorkerMessage =
+  | StorageReply
+  | { type: 'wake' }
+  | { type: 'config'; change: ConfigChange }
+  | { type: 'ready' }
+  | { type: 'fatal'; message: string };

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { InvalidCursorError } from './cursor';
 import type { StorageMethod, StorageRequest, WorkerMessage } from './thread-protocol';
-import type { RelayStorage } from './types';
+import type { ConfigChange, RelayStorage } from './types';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
@@ -15,6 +15,7 @@ export class ThreadedSqliteStorage implements RelayStorage {
   readonly #worker: Worker;
   readonly #pending = new Map<number, Pending>();
   readonly #listeners = new Set<() => void>();
+  readonly #configListeners = new Set<(change: ConfigChange) => void>();
   readonly #ready: Promise<void>;
   #nextId = 1;
   #failure: Error | null = null;
@@ -41,6 +42,8 @@ export class ThreadedSqliteStorage implements RelayStorage {
         else p.reject(msg.error.name === 'InvalidCursorError' ? new InvalidCursorError() : Object.assign(new Error(msg.error.message), { name: msg.error.name }));
       } else if (msg.type === 'wake') {
         for (const l of this.#listeners) l();
+      } else if (msg.type === 'config') {
+        for (const l of this.#configListeners) l(msg.change);
       } else if (msg.type === 'ready') {
         readyResolve();
       } else if (msg.type === 'fatal') {
@@ -84,18 +87,33 @@ export class ThreadedSqliteStorage implements RelayStorage {
   ingest: RelayStorage['ingest'] = (events) => this.#call('ingest', events);
   createSubscription: RelayStorage['createSubscription'] = (sub) => this.#call('createSubscription', sub);
   getSubscription: RelayStorage['getSubscription'] = (id) => this.#call('getSubscription', id);
-  listSubscriptions: RelayStorage['listSubscriptions'] = (limit, cursor) => this.#call('listSubscriptions', limit, cursor);
+  listSubscriptions: RelayStorage['listSubscriptions'] = (limit, cursor, scope) => this.#call('listSubscriptions', limit, cursor, scope);
+  updateSubscription: RelayStorage['updateSubscription'] = (id, patch, now) => this.#call('updateSubscription', id, patch, now);
+  rotateSecret: RelayStorage['rotateSecret'] = (id, secret, until, now) => this.#call('rotateSecret', id, secret, until, now);
   deleteSubscription: RelayStorage['deleteSubscription'] = (id) => this.#call('deleteSubscription', id);
+  addTestDelivery: RelayStorage['addTestDelivery'] = (event, subscriptionId, now) => this.#call('addTestDelivery', event, subscriptionId, now);
   getEvent: RelayStorage['getEvent'] = (id) => this.#call('getEvent', id);
   listEvents: RelayStorage['listEvents'] = (filter) => this.#call('listEvents', filter);
   listDeliveries: RelayStorage['listDeliveries'] = (filter) => this.#call('listDeliveries', filter);
   listAttempts: RelayStorage['listAttempts'] = (eventId) => this.#call('listAttempts', eventId);
   claimDue: RelayStorage['claimDue'] = (request) => this.#call('claimDue', request);
-  complete: RelayStorage['complete'] = (outcomes, now) => this.#call('complete', outcomes, now);
+  complete: RelayStorage['complete'] = (outcomes, now, options) => this.#call('complete', outcomes, now, options);
   releaseLeases: RelayStorage['releaseLeases'] = (owner) => this.#call('releaseLeases', owner);
   nextDueAt: RelayStorage['nextDueAt'] = () => this.#call('nextDueAt');
   replayDeliveries: RelayStorage['replayDeliveries'] = (filter, now) => this.#call('replayDeliveries', filter, now);
   addDelivery: RelayStorage['addDelivery'] = (eventId, subscriptionId, now) => this.#call('addDelivery', eventId, subscriptionId, now);
+  prune: RelayStorage['prune'] = (request) => this.#call('prune', request);
+  createSource: RelayStorage['createSource'] = (source) => this.#call('createSource', source);
+  getSource: RelayStorage['getSource'] = (id) => this.#call('getSource', id);
+  listSources: RelayStorage['listSources'] = (limit, cursor) => this.#call('listSources', limit, cursor);
+  updateSource: RelayStorage['updateSource'] = (id, patch, updatedAt) => this.#call('updateSource', id, patch, updatedAt);
+  deleteSource: RelayStorage['deleteSource'] = (id) => this.#call('deleteSource', id);
+  createToken: RelayStorage['createToken'] = (token) => this.#call('createToken', token);
+  listTokens: RelayStorage['listTokens'] = (limit, cursor) => this.#call('listTokens', limit, cursor);
+  deleteToken: RelayStorage['deleteToken'] = (id) => this.#call('deleteToken', id);
+  touchTokens: RelayStorage['touchTokens'] = (ids, now) => this.#call('touchTokens', ids, now);
+  readSecrets: RelayStorage['readSecrets'] = () => this.#call('readSecrets');
+  writeSecrets: RelayStorage['writeSecrets'] = (fields) => this.#call('writeSecrets', fields);
   stats: RelayStorage['stats'] = () => this.#call('stats');
   health: RelayStorage['health'] = () => this.#call('health');
   getSetting: RelayStorage['getSetting'] = (key) => this.#call('getSetting', key);
@@ -104,6 +122,11 @@ export class ThreadedSqliteStorage implements RelayStorage {
   onWake(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  onConfigChange(listener: (change: ConfigChange) => void): () => void {
+    this.#configListeners.add(listener);
+    return () => this.#configListeners.delete(listener);
   }
 
   async close(): Promise<void> {
@@ -115,6 +138,7 @@ export class ThreadedSqliteStorage implements RelayStorage {
     } finally {
       this.#closed = true;
       this.#listeners.clear();
+      this.#configListeners.clear();
       await this.#worker.terminate();
     }
   }

@@ -2,12 +2,17 @@ import { Client, type ClientConfig } from 'pg';
 
 export interface ReplicaListenerOptions {
   config: ClientConfig;
+  /** The wake channel: a NOTIFY whose payload is another replica's id means new work. */
   channel: string;
+  /** More channels to LISTEN on, each with its handler (payloads are the sender's business). */
+  channels?: Readonly<Record<string, (payload: string) => void>>;
   replicaId: string;
   /** This replica's advisory-lock key: held for as long as the session lives. */
   lockKey: string;
   /** A NOTIFY from another replica arrived, or the connection came back (notifications may have been missed). */
   onWake: () => void;
+  /** The connection came back: notifications on `channels` may have been missed meanwhile. */
+  onReconnect?: () => void;
   onError?: (e: Error) => void;
 }
 
@@ -41,7 +46,11 @@ export class ReplicaListener {
     client.on('error', (e) => this.#lost(client, e));
     client.on('end', () => this.#lost(client, new Error('listener connection ended')));
     client.on('notification', (n) => {
-      if (n.channel === this.#o.channel && n.payload !== this.#o.replicaId) this.#o.onWake();
+      if (n.channel === this.#o.channel) {
+        if (n.payload !== this.#o.replicaId) this.#o.onWake();
+        return;
+      }
+      this.#o.channels?.[n.channel]?.(n.payload ?? '');
     });
     try {
       await client.connect();
@@ -51,6 +60,7 @@ export class ReplicaListener {
         [this.#o.replicaId, this.#o.lockKey, Date.now()],
       );
       await client.query(`LISTEN ${this.#o.channel}`);
+      for (const channel of Object.keys(this.#o.channels ?? {})) await client.query(`LISTEN ${channel}`);
     } catch (e) {
       client.removeAllListeners('end');
       await client.end().catch(() => undefined);
@@ -79,7 +89,10 @@ export class ReplicaListener {
     this.#retryMs = Math.min(this.#retryMs * 2, RECONNECT_MAX_MS);
     this.#timer = setTimeout(() => {
       this.#connect().then(
-        () => this.#o.onWake(),
+        () => {
+          this.#o.onWake();
+          this.#o.onReconnect?.();
+        },
         (e: unknown) => {
           this.#o.onError?.(e instanceof Error ? e : new Error(String(e)));
           this.#scheduleReconnect();

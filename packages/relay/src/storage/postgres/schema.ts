@@ -94,4 +94,49 @@ CREATE TABLE replicas (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'long_run_sources_tokens',
+    // Mirrors SQLite's migration 2. Adding a column with a constant default rewrites no rows
+    // on PostgreSQL 11+, so this is quick on a large events table.
+    sql: `
+ALTER TABLE subscriptions ADD COLUMN description TEXT;
+ALTER TABLE subscriptions ADD COLUMN filter TEXT;
+ALTER TABLE subscriptions ADD COLUMN rate_limit DOUBLE PRECISION;
+ALTER TABLE subscriptions ADD COLUMN rate_next_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE subscriptions ADD COLUMN sources TEXT[];
+ALTER TABLE subscriptions ADD COLUMN previous_secret TEXT;
+ALTER TABLE subscriptions ADD COLUMN previous_secret_expires_at BIGINT;
+ALTER TABLE subscriptions ADD COLUMN updated_at TEXT;
+ALTER TABLE subscriptions ADD COLUMN failing_since BIGINT;
+UPDATE subscriptions SET updated_at = created_at;
+
+ALTER TABLE events ADD COLUMN source TEXT NOT NULL DEFAULT 'default';
+ALTER TABLE events ADD COLUMN test BOOLEAN NOT NULL DEFAULT false;
+CREATE INDEX events_by_source ON events (source, seq);
+
+CREATE TABLE sources (
+  seq             BIGSERIAL PRIMARY KEY,
+  id              TEXT NOT NULL UNIQUE,
+  provider        TEXT NOT NULL,
+  name            TEXT NOT NULL,
+  webhook_secret  TEXT,
+  api_key         TEXT,
+  base_url        TEXT,
+  organization_id TEXT,
+  created_at      TEXT NOT NULL,
+  updated_at      TEXT NOT NULL
+);
+
+CREATE TABLE tokens (
+  seq          BIGSERIAL PRIMARY KEY,
+  id           TEXT NOT NULL UNIQUE,
+  name         TEXT NOT NULL,
+  token_hash   TEXT NOT NULL UNIQUE,
+  sources      TEXT[] NOT NULL,
+  created_at   TEXT NOT NULL,
+  last_used_at BIGINT
+);
+`,
+  },
 ];

@@ -1,29 +1,62 @@
 import { randomBytes } from 'node:crypto';
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 import { decodeCursor, encodeCursor } from '../cursor';
-import type {
-  AttemptRecord,
-  ClaimedDelivery,
-  ClaimRequest,
-  DeliveryFilter,
-  DeliveryListFilter,
-  DeliveryOutcome,
-  DeliveryRecord,
-  EventFilter,
-  IngestResult,
-  NewEvent,
-  NewSubscription,
-  Page,
-  RelayStorage,
-  ReplayResult,
-  StorageStats,
-  StoredEvent,
-  Subscription,
+import { FilterRouter } from '../filter-router';
+import { cancelledBecause, failingReason, GONE_REASON, healthOf } from '../outcome-health';
+import {
+  DEFAULT_SOURCE,
+  TEST_SOURCE,
+  type AttemptRecord,
+  type ClaimedDelivery,
+  type ClaimRequest,
+  type CompleteOptions,
+  type CompleteResult,
+  type ConfigChange,
+  type DeliveryFilter,
+  type DeliveryListFilter,
+  type DeliveryOutcome,
+  type DeliveryRecord,
+  type EventFilter,
+  type IngestResult,
+  type NewEvent,
+  type NewSubscription,
+  type Page,
+  type PruneRequest,
+  type PruneResult,
+  type RelayStorage,
+  type ReplayResult,
+  type SecretField,
+  type SourcePatch,
+  type SourceRecord,
+  type StorageStats,
+  type StoredEvent,
+  type Subscription,
+  type SubscriptionPatch,
+  type TokenRecord,
 } from '../types';
+import { PgAdmin } from './admin';
 import { explainConnectError, poolConfig, SCHEMA_PATTERN, type PostgresSettings } from './connection';
 import { ReplicaListener } from './listener';
 import { migrate } from './migrate';
-import { DELIVERY_COLUMNS, EVENT_COLUMNS, jsonRecord, num, numOrNull, str, toAttempt, toDelivery, toEvent, toSubscription, type Row } from '../rows';
+import { prunePostgres } from './retention';
+import { CLAIM_SQL, COMPLETE_SQL, INGEST_SQL, NEXT_DUE_SQL, SWEEP_SQL } from './sql';
+import {
+  DELIVERY_COLUMNS,
+  EVENT_COLUMNS,
+  bool,
+  jsonRecord,
+  num,
+  numOrNull,
+  signingSecrets,
+  str,
+  strings,
+  stringsOrNull,
+  toAttempt,
+  toDelivery,
+  toEvent,
+  toSubscription,
+  type Row,
+} from '../rows';
 
 /** How often a replica looks for replicas that died and frees their leases. */
 const SWEEP_MS = 2_000;
@@ -46,6 +79,8 @@ function deliveryWhere(filter: DeliveryFilter, params: unknown[]): string {
   if (filter.subscriptionId) add('d.subscription_id = ?', filter.subscriptionId);
   if (filter.provider) add('e.provider = ?', filter.provider);
   if (filter.type) add('e.type = ?', filter.type);
+  if (filter.source) add('e.source = ?', filter.source);
+  if (filter.scope) add('e.source = ANY(?::text[])', [...filter.scope]);
   if (filter.eventId) add('e.id = ?', filter.eventId);
   if (filter.deliveryId !== undefined) add('d.id = ?', filter.deliveryId);
   return clauses.length ? clauses.join(' AND ') : 'TRUE';
@@ -57,85 +92,6 @@ function page<T>(rows: Row[], limit: number, map: (r: Row) => T, key: string): P
   return { items: items.map(map), nextCursor: rows.length > limit && last ? encodeCursor(num(last, key)) : null };
 }
 
-const INGEST_SQL = `
-WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[])
-    WITH ORDINALITY AS t(id, provider, type, event, created_at, received_at, dedupe_key, data, ord)
-),
-ins AS (
-  INSERT INTO events (id, provider, type, event, created_at, received_at, dedupe_key, data)
-  SELECT id, provider, type, event, created_at, received_at, dedupe_key, data FROM input ORDER BY ord
-  ON CONFLICT DO NOTHING
-  RETURNING seq, id, provider, type, received_at, dedupe_key
-),
-fan AS (
-  INSERT INTO deliveries (event_seq, subscription_id, state, next_attempt_at, created_at, updated_at)
-  SELECT ins.seq, s.id, 'pending', ins.received_at, ins.received_at, ins.received_at
-  FROM ins JOIN subscriptions s ON s.status = 'active' AND s.events && ARRAY['*', ins.type, ins.provider || '.*']
-  RETURNING event_seq
-),
-counts AS (SELECT event_seq, count(*)::int AS n FROM fan GROUP BY event_seq),
-wake AS (SELECT pg_notify($9, $10) FROM (SELECT 1 FROM fan LIMIT 1) AS any_fan)
-SELECT ins.id, ins.dedupe_key, COALESCE(c.n, 0) AS deliveries, (SELECT count(*) FROM wake) AS woke
-FROM ins LEFT JOIN counts c ON c.event_seq = ins.seq`;
-
-const CLAIM_SQL = `
-WITH busy AS (
-  SELECT * FROM unnest($7::text[], $8::int[]) AS b(subscription_id, n)
-),
-picked AS (
-  SELECT c.id FROM subscriptions s
-  LEFT JOIN busy b ON b.subscription_id = s.id
-  CROSS JOIN LATERAL (
-    SELECT d.id, d.next_attempt_at FROM deliveries d
-    WHERE d.subscription_id = s.id AND d.state = 'pending' AND d.next_attempt_at <= $1 AND d.lease_until <= $1
-    ORDER BY d.next_attempt_at
-    LIMIT GREATEST(0, LEAST($6::int - COALESCE(b.n, 0), $2::int))
-    FOR UPDATE SKIP LOCKED
-  ) c
-  WHERE s.status = 'active'
-  ORDER BY c.next_attempt_at
-  LIMIT $2
-)
-UPDATE deliveries d SET lease_owner = $4, lease_replica = $5, lease_until = $3
-FROM picked p, events e, subscriptions s
-WHERE d.id = p.id AND e.seq = d.event_seq AND s.id = d.subscription_id
-RETURNING d.id, d.attempts, d.schedule_offset, d.next_attempt_at, e.id AS event_id, e.type, e.provider, e.created_at,
-  e.received_at, e.data, s.id AS subscription_id, s.target_url, s.headers, s.secret`;
-
-const COMPLETE_SQL = `
-WITH o AS (
-  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::bigint[], $8::int[],
-    $9::int[], $10::text[], $11::text[])
-    AS o(delivery_id, subscription_id, owner, kind, next_attempt_at, attempt, started_at, duration_ms, status, error, response_body)
-),
-logged AS (
-  INSERT INTO attempts (delivery_id, event_seq, subscription_id, attempt, started_at, duration_ms, status, error, outcome, response_body)
-  SELECT o.delivery_id, d.event_seq, o.subscription_id, o.attempt, o.started_at, o.duration_ms, o.status, o.error, o.kind, o.response_body
-  FROM o JOIN deliveries d ON d.id = o.delivery_id
-)
-UPDATE deliveries d SET
-  state = CASE o.kind WHEN 'success' THEN 'succeeded' WHEN 'retry' THEN 'pending' ELSE 'dead' END,
-  attempts = d.attempts + 1,
-  next_attempt_at = CASE WHEN o.kind = 'retry' THEN COALESCE(o.next_attempt_at, $12) END,
-  lease_owner = NULL, lease_replica = NULL, lease_until = 0,
-  last_status = o.status, last_error = o.error, updated_at = $12
-FROM o
-WHERE d.id = o.delivery_id AND d.state = 'pending' AND d.lease_owner = o.owner`;
-
-/**
- * Frees the leases of replicas that are gone: a replica's advisory lock dies with its
- * session, so a lock this transaction can take belongs to a dead replica. Its leases would
- * run out anyway; freeing them now sends its unfinished deliveries again within seconds.
- */
-const SWEEP_SQL = `
-WITH dead AS (
-  DELETE FROM replicas WHERE id <> $1 AND pg_try_advisory_xact_lock(lock_key) RETURNING id
-)
-UPDATE deliveries d SET lease_owner = NULL, lease_replica = NULL, lease_until = 0
-WHERE d.state = 'pending' AND d.lease_until > 0 AND d.lease_replica IS NOT NULL AND d.lease_replica <> $1
-  AND (d.lease_replica IN (SELECT id FROM dead) OR NOT EXISTS (SELECT 1 FROM replicas r WHERE r.id = d.lease_replica))`;
-
 /**
  * The networked backend: one PostgreSQL database (one schema in it) shared by any number of
  * relay replicas. Ingest is one statement per batch (events, dedupe by the UNIQUE key,
@@ -144,6 +100,10 @@ WHERE d.state = 'pending' AND d.lease_until > 0 AND d.lease_replica IS NOT NULL 
  * so replicas never hand out the same delivery at once; completions apply only while the
  * lease is still the worker's. Commits use the server's synchronous_commit (on by
  * default): an acknowledged event is on the server's disk.
+ *
+ * Changes to subscriptions, sources and tokens are announced on `<schema>_config`, so each
+ * replica's caches (the filter router here; sources and tokens above storage) reload; a
+ * filter change reaches another replica's ingest within that NOTIFY's delay.
  */
 export class PostgresStorage implements RelayStorage {
   readonly kind = 'postgres';
@@ -151,8 +111,14 @@ export class PostgresStorage implements RelayStorage {
   readonly #pool: Pool;
   readonly #settings: PostgresSettings;
   readonly #channel: string;
+  readonly #configChannel: string;
   readonly #listeners = new Set<() => void>();
+  readonly #configListeners = new Set<(change: ConfigChange) => void>();
   readonly #listener: ReplicaListener;
+  readonly #router = new FilterRouter();
+  readonly #admin: PgAdmin;
+  #routerLoad: Promise<void> | undefined;
+  #routerStale = true;
   #sweepTimer: NodeJS.Timeout | undefined;
   #sweeping: Promise<void> | undefined;
   #closed = false;
@@ -160,16 +126,62 @@ export class PostgresStorage implements RelayStorage {
   private constructor(settings: PostgresSettings) {
     this.#settings = settings;
     this.#channel = `${settings.schema}_wake`;
+    this.#configChannel = `${settings.schema}_config`;
     this.#pool = new Pool(poolConfig(settings, settings.poolSize));
     // An idle client losing its connection must not crash the process; the next query reports it.
     this.#pool.on('error', () => undefined);
     this.#listener = new ReplicaListener({
       config: poolConfig(settings, 1),
       channel: this.#channel,
+      channels: {
+        [this.#configChannel]: (payload) => {
+          const [from, change] = payload.split(':');
+          if (from !== this.replicaId && (change === 'subscriptions' || change === 'sources' || change === 'tokens')) this.#changedHere(change);
+        },
+      },
       replicaId: this.replicaId,
       lockKey: randomBytes(8).readBigInt64BE().toString(),
       onWake: () => this.#wake(),
+      onReconnect: () => {
+        for (const change of ['subscriptions', 'sources', 'tokens'] as const) this.#changedHere(change);
+      },
     });
+    this.#admin = new PgAdmin({
+      query: (sql, params) => this.#query(sql, params ?? []),
+      tx: (fn) => this.#tx((c) => fn(async (sql, params) => (await c.query(sql, params ?? [])).rows as Row[])),
+      changed: (change) => this.#announce(change),
+    });
+  }
+
+  #changedHere(change: ConfigChange): void {
+    if (change === 'subscriptions') this.#routerStale = true;
+    for (const l of this.#configListeners) l(change);
+  }
+
+  /** Tells this replica's caches now and every other replica's through NOTIFY. */
+  async #announce(change: ConfigChange): Promise<void> {
+    this.#changedHere(change);
+    await this.#query('SELECT pg_notify($1, $2)', [this.#configChannel, `${this.replicaId}:${change}`]).catch(() => undefined);
+  }
+
+  /** The filter router, reloaded after a subscription change (one query, shared by concurrent ingests). */
+  async #routerNow(): Promise<FilterRouter> {
+    while (this.#routerStale) {
+      this.#routerLoad ??= (async () => {
+        this.#routerStale = false;
+        try {
+          const rows = await this.#query("SELECT id, events, sources, filter FROM subscriptions WHERE status = 'active' AND filter IS NOT NULL");
+          this.#router.set(rows.map((r) => ({ id: str(r, 'id'), events: strings(r, 'events'), sources: stringsOrNull(r, 'sources'), filter: str(r, 'filter') })));
+        } catch (e) {
+          this.#routerStale = true;
+          throw e;
+        } finally {
+          this.#routerLoad = undefined;
+        }
+      })();
+      await this.#routerLoad;
+    }
+    return this.#router;
   }
 
   /** Connects, migrates (once, whichever replica gets there first), registers this replica and listens. */
@@ -263,6 +275,18 @@ export class PostgresStorage implements RelayStorage {
   async ingest(events: readonly NewEvent[]): Promise<IngestResult[]> {
     if (events.length === 0) return [];
     const col = <K extends keyof NewEvent>(k: K): Array<NewEvent[K]> => events.map((e) => e[k]);
+    const router = await this.#routerNow();
+    const passOrd: number[] = [];
+    const passSub: string[] = [];
+    const failed: number[] = [];
+    events.forEach((e, i) => {
+      const verdict = router.size > 0 ? router.evaluate({ ...e, source: e.source ?? DEFAULT_SOURCE }) : null;
+      for (const id of verdict?.pass ?? []) {
+        passOrd.push(i + 1);
+        passSub.push(id);
+      }
+      failed.push(verdict?.failed ?? 0);
+    });
     const rows = await this.#query({ name: 'relay_ingest', text: INGEST_SQL }, [
       col('id'),
       col('provider'),
@@ -274,6 +298,9 @@ export class PostgresStorage implements RelayStorage {
       col('data'),
       this.#channel,
       this.replicaId,
+      events.map((e) => e.source ?? DEFAULT_SOURCE),
+      passOrd,
+      passSub,
     ]);
     // Each dedupe key was stored at most once; the first event in the batch that carries the
     // stored id is the one that was new, every other one is a duplicate of it.
@@ -297,24 +324,36 @@ export class PostgresStorage implements RelayStorage {
       }
     }
     if (created > 0) this.#wake();
-    return events.map((e): IngestResult => {
+    return events.map((e, i): IngestResult => {
       const s = stored.get(e.dedupeKey);
       if (s && !s.taken && s.id === e.id) {
         s.taken = true;
-        return { id: e.id, duplicate: false, deliveries: s.deliveries };
+        return { id: e.id, duplicate: false, deliveries: s.deliveries, filtered: failed[i] ?? 0 };
       }
       const id = s?.id ?? earlier.get(`k:${e.dedupeKey}`) ?? earlier.get(`i:${e.id}`) ?? e.id;
-      return { id, duplicate: true, deliveries: 0 };
+      return { id, duplicate: true, deliveries: 0, filtered: 0 };
     });
   }
 
   async createSubscription(sub: NewSubscription): Promise<Subscription> {
-    await this.#query(
-      `INSERT INTO subscriptions (id, target_url, events, headers, secret, created_at, status)
-       VALUES ($1, $2, $3::text[], $4, $5, $6, 'active')`,
-      [sub.id, sub.targetUrl, [...sub.events], JSON.stringify(sub.headers), sub.secret, sub.createdAt],
+    const [row] = await this.#query(
+      `INSERT INTO subscriptions (id, target_url, events, headers, secret, created_at, updated_at, status, description, filter, rate_limit, sources)
+       VALUES ($1, $2, $3::text[], $4, $5, $6, $6, 'active', $7, $8, $9, $10::text[]) RETURNING *`,
+      [
+        sub.id,
+        sub.targetUrl,
+        [...sub.events],
+        JSON.stringify(sub.headers),
+        sub.secret,
+        sub.createdAt,
+        sub.description ?? null,
+        sub.filter ?? null,
+        sub.rateLimitPerSecond ?? null,
+        sub.sources ? [...sub.sources] : null,
+      ],
     );
-    return { ...sub, events: [...sub.events], headers: { ...sub.headers }, status: 'active', disabledReason: null };
+    await this.#announce('subscriptions');
+    return toSubscription(row as Row);
   }
 
   async getSubscription(id: string): Promise<Subscription | null> {
@@ -322,25 +361,99 @@ export class PostgresStorage implements RelayStorage {
     return row ? toSubscription(row) : null;
   }
 
-  async listSubscriptions(limit: number, cursor?: string): Promise<Page<Subscription>> {
+  async listSubscriptions(limit: number, cursor?: string, scope?: readonly string[]): Promise<Page<Subscription>> {
     const after = cursor ? decodeCursor(cursor) : 0;
-    const rows = await this.#query('SELECT * FROM subscriptions WHERE seq > $1 ORDER BY seq LIMIT $2', [after, limit + 1]);
+    // A scoped caller sees subscriptions limited to its sources only (null means every source).
+    const rows = scope
+      ? await this.#query('SELECT * FROM subscriptions WHERE seq > $1 AND sources IS NOT NULL AND sources <@ $3::text[] ORDER BY seq LIMIT $2', [
+          after,
+          limit + 1,
+          [...scope],
+        ])
+      : await this.#query('SELECT * FROM subscriptions WHERE seq > $1 ORDER BY seq LIMIT $2', [after, limit + 1]);
     return page(rows, limit, toSubscription, 'seq');
+  }
+
+  async updateSubscription(id: string, patch: SubscriptionPatch, now: number): Promise<Subscription | null> {
+    const params: unknown[] = [];
+    const sets: string[] = [];
+    const set = (column: string, v: unknown, cast = ''): void => {
+      params.push(v);
+      sets.push(`${column} = $${params.length}${cast}`);
+    };
+    if (patch.targetUrl !== undefined) set('target_url', patch.targetUrl);
+    if (patch.events !== undefined) set('events', [...patch.events], '::text[]');
+    if (patch.headers !== undefined) set('headers', JSON.stringify(patch.headers));
+    if (patch.description !== undefined) set('description', patch.description);
+    if (patch.filter !== undefined) set('filter', patch.filter);
+    if (patch.rateLimitPerSecond !== undefined) set('rate_limit', patch.rateLimitPerSecond);
+    if (patch.sources !== undefined) set('sources', patch.sources ? [...patch.sources] : null, '::text[]');
+    if (patch.status?.status === 'active') sets.push("status = 'active'", 'disabled_reason = NULL', 'failing_since = NULL');
+    else if (patch.status?.status === 'disabled') {
+      sets.push("status = 'disabled'");
+      set('disabled_reason', patch.status.reason);
+    }
+    set('updated_at', new Date(now).toISOString());
+    params.push(id);
+    const row = await this.#tx(async (c) => {
+      const r = await c.query(`UPDATE subscriptions SET ${sets.join(', ')} WHERE id = $${params.length} RETURNING *`, params);
+      if (patch.status?.status === 'disabled' && r.rows[0]) await this.#cancelPending(c, [id], cancelledBecause(patch.status.reason), now);
+      return (r.rows[0] as Row | undefined) ?? null;
+    });
+    if (!row) return null;
+    await this.#announce('subscriptions');
+    return toSubscription(row);
+  }
+
+  async #cancelPending(c: PoolClient, ids: readonly string[], reason: string, now: number): Promise<void> {
+    await c.query(
+      `UPDATE deliveries SET state = 'cancelled', next_attempt_at = NULL, lease_owner = NULL, lease_replica = NULL,
+         lease_until = 0, last_error = $1, updated_at = $2
+       WHERE subscription_id = ANY($3::text[]) AND state = 'pending'`,
+      [reason, now, [...ids]],
+    );
+  }
+
+  async rotateSecret(id: string, secret: string, previousExpiresAt: number, now: number): Promise<Subscription | null> {
+    const [row] = await this.#query(
+      `UPDATE subscriptions SET previous_secret = secret, secret = $1, previous_secret_expires_at = $2, updated_at = $3
+       WHERE id = $4 RETURNING *`,
+      [secret, previousExpiresAt, new Date(now).toISOString(), id],
+    );
+    if (!row) return null;
+    await this.#announce('subscriptions');
+    return toSubscription(row);
   }
 
   async deleteSubscription(id: string): Promise<boolean> {
     const now = Date.now();
-    return this.#tx(async (c) => {
+    const deleted = await this.#tx(async (c) => {
       const r = await c.query('DELETE FROM subscriptions WHERE id = $1', [id]);
       if ((r.rowCount ?? 0) === 0) return false;
-      await c.query(
-        `UPDATE deliveries SET state = 'cancelled', next_attempt_at = NULL, lease_owner = NULL, lease_replica = NULL,
-           lease_until = 0, last_error = 'subscription deleted', updated_at = $1
-         WHERE subscription_id = $2 AND state = 'pending'`,
-        [now, id],
-      );
+      await this.#cancelPending(c, [id], 'subscription deleted', now);
       return true;
     });
+    if (deleted) await this.#announce('subscriptions');
+    return deleted;
+  }
+
+  async addTestDelivery(event: NewEvent, subscriptionId: string, now: number): Promise<{ eventId: string; deliveryId: number } | null> {
+    const rows = await this.#query(
+      `WITH sub AS (SELECT id FROM subscriptions WHERE id = $10 AND status = 'active'),
+       ev AS (
+         INSERT INTO events (id, provider, type, event, created_at, received_at, dedupe_key, data, source, test)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, true FROM sub
+         RETURNING seq
+       )
+       INSERT INTO deliveries (event_seq, subscription_id, state, next_attempt_at, created_at, updated_at)
+       SELECT ev.seq, $10, 'pending', $11, $11, $11 FROM ev
+       RETURNING id`,
+      [event.id, event.provider, event.type, event.event, event.createdAt, event.receivedAt, event.dedupeKey, event.data, TEST_SOURCE, subscriptionId, now],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    await this.#notifyAll();
+    return { eventId: event.id, deliveryId: num(row, 'id') };
   }
 
   async getEvent(id: string): Promise<StoredEvent | null> {
@@ -358,6 +471,11 @@ export class PostgresStorage implements RelayStorage {
     if (filter.cursor) add('e.seq <', decodeCursor(filter.cursor));
     if (filter.provider) add('e.provider =', filter.provider);
     if (filter.type) add('e.type =', filter.type);
+    if (filter.source) add('e.source =', filter.source);
+    if (filter.scope) {
+      params.push([...filter.scope]);
+      clauses.push(`e.source = ANY($${params.length}::text[])`);
+    }
     const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
     params.push(filter.limit + 1);
     const rows = await this.#query(`SELECT ${EVENT_COLUMNS} FROM events e ${where} ORDER BY e.seq DESC LIMIT $${params.length}`, params);
@@ -416,19 +534,22 @@ export class PostgresStorage implements RelayStorage {
           createdAt: str(r, 'created_at'),
           receivedAt: num(r, 'received_at'),
           data: str(r, 'data'),
+          source: str(r, 'source'),
+          test: bool(r, 'test'),
         },
         subscription: {
           id: str(r, 'subscription_id'),
           targetUrl: str(r, 'target_url'),
           headers: jsonRecord(str(r, 'headers')),
-          secret: str(r, 'secret'),
+          secrets: signingSecrets(r, request.now),
         },
       };
     });
   }
 
-  async complete(outcomes: readonly DeliveryOutcome[], now: number): Promise<void> {
-    if (outcomes.length === 0) return;
+  async complete(outcomes: readonly DeliveryOutcome[], now: number, options: CompleteOptions = { disableAfterMs: 0 }): Promise<CompleteResult> {
+    if (outcomes.length === 0) return { disabled: [] };
+    const health = healthOf(outcomes);
     const params = [
       outcomes.map((o) => o.deliveryId),
       outcomes.map((o) => o.subscriptionId),
@@ -442,26 +563,36 @@ export class PostgresStorage implements RelayStorage {
       outcomes.map((o) => o.attempt.error),
       outcomes.map((o) => o.attempt.responseBody),
       now,
+      health.map((h) => h.id),
+      health.map((h) => h.mode),
+      health.map((h) => h.since),
     ];
-    const gone = [...new Set(outcomes.filter((o) => o.kind === 'gone').map((o) => o.subscriptionId))];
-    if (gone.length === 0) {
-      await this.#query({ name: 'relay_complete', text: COMPLETE_SQL }, params);
-      return;
+    const failing = await this.#query({ name: 'relay_complete', text: COMPLETE_SQL }, params);
+    const toDisable = new Map<string, string>();
+    for (const o of outcomes) if (o.kind === 'gone') toDisable.set(o.subscriptionId, GONE_REASON);
+    if (options.disableAfterMs > 0) {
+      for (const r of failing) {
+        if (now - num(r, 'failing_since') >= options.disableAfterMs && !toDisable.has(str(r, 'id'))) {
+          toDisable.set(str(r, 'id'), failingReason(options.disableAfterMs));
+        }
+      }
     }
-    const reason = 'the receiver answered 410 Gone';
-    await this.#tx(async (c) => {
-      await c.query(COMPLETE_SQL, params);
-      await c.query(`UPDATE subscriptions SET status = 'disabled', disabled_reason = $1 WHERE id = ANY($2::text[]) AND status = 'active'`, [
-        reason,
-        gone,
-      ]);
-      await c.query(
-        `UPDATE deliveries SET state = 'dead', next_attempt_at = NULL, lease_owner = NULL, lease_replica = NULL, lease_until = 0,
-           last_error = $1, updated_at = $2
-         WHERE subscription_id = ANY($3::text[]) AND state = 'pending'`,
-        [`subscription disabled: ${reason}`, now, gone],
-      );
+    if (toDisable.size === 0) return { disabled: [] };
+    const disabled = await this.#tx(async (c) => {
+      const out: Array<{ id: string; reason: string }> = [];
+      for (const [id, reason] of toDisable) {
+        const r = await c.query(
+          `UPDATE subscriptions SET status = 'disabled', disabled_reason = $1, updated_at = $2 WHERE id = $3 AND status = 'active'`,
+          [reason, new Date(now).toISOString(), id],
+        );
+        if ((r.rowCount ?? 0) === 0) continue;
+        await this.#cancelPending(c, [id], cancelledBecause(reason), now);
+        out.push({ id, reason });
+      }
+      return out;
     });
+    if (disabled.length > 0) await this.#announce('subscriptions');
+    return { disabled };
   }
 
   async releaseLeases(owner: string): Promise<void> {
@@ -473,11 +604,7 @@ export class PostgresStorage implements RelayStorage {
   }
 
   async nextDueAt(): Promise<number | null> {
-    const [row] = await this.#query(
-      `SELECT LEAST(
-         (SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 'pending' AND lease_until = 0),
-         (SELECT MIN(lease_until) FROM deliveries WHERE state = 'pending' AND lease_until > 0)) AS t`,
-    );
+    const [row] = await this.#query({ name: 'relay_next_due', text: NEXT_DUE_SQL });
     return row ? numOrNull(row, 't') : null;
   }
 
@@ -485,9 +612,11 @@ export class PostgresStorage implements RelayStorage {
     const result = await this.#tx(async (c) => {
       const sp: unknown[] = [];
       const sw = deliveryWhere(filter, sp);
+      // Cancelled deliveries (of a subscription disabled meanwhile) go again only when asked for by state.
+      const notCancelled = filter.state === 'cancelled' ? '' : "AND d.state <> 'cancelled'";
       const skipped = await c.query(
         `SELECT COUNT(*) AS n FROM deliveries d JOIN events e ON e.seq = d.event_seq
-         WHERE ${sw} AND d.state <> 'cancelled'
+         WHERE ${sw} ${notCancelled}
            AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = d.subscription_id AND s.status = 'active')`,
         sp,
       );
@@ -500,7 +629,7 @@ export class PostgresStorage implements RelayStorage {
          WHERE id IN (
            SELECT d.id FROM deliveries d JOIN events e ON e.seq = d.event_seq
            JOIN subscriptions s ON s.id = d.subscription_id AND s.status = 'active'
-           WHERE ${uw} AND d.state <> 'cancelled'
+           WHERE ${uw} ${notCancelled}
              AND NOT (d.state = 'pending' AND d.lease_until > $1))`,
         up,
       );
@@ -511,7 +640,23 @@ export class PostgresStorage implements RelayStorage {
   }
 
   async addDelivery(eventId: string, subscriptionId: string, now: number): Promise<boolean> {
-    const rows = await this.#query(
+    const rows = await this.#addDelivery(eventId, subscriptionId, now);
+    if (rows.length > 0) await this.#notifyAll();
+    return rows.length > 0;
+  }
+
+  async #addDelivery(eventId: string, subscriptionId: string, now: number): Promise<Row[]> {
+    try {
+      return await this.#insertDelivery(eventId, subscriptionId, now);
+    } catch (e) {
+      // The event was pruned between the lookup and the insert (retention's lock made us wait).
+      if (pgCode(e) === '23503') return [];
+      throw e;
+    }
+  }
+
+  #insertDelivery(eventId: string, subscriptionId: string, now: number): Promise<Row[]> {
+    return this.#query(
       `INSERT INTO deliveries (event_seq, subscription_id, state, next_attempt_at, created_at, updated_at)
        SELECT e.seq, s.id, 'pending', $1, $1, $1 FROM events e, subscriptions s
        WHERE e.id = $2 AND s.id = $3 AND s.status = 'active'
@@ -519,9 +664,23 @@ export class PostgresStorage implements RelayStorage {
        RETURNING id`,
       [now, eventId, subscriptionId],
     );
-    if (rows.length > 0) await this.#notifyAll();
-    return rows.length > 0;
   }
+
+  async prune(request: PruneRequest): Promise<PruneResult> {
+    return this.#tx((c) => prunePostgres(async (sql, params) => (await c.query(sql, params ?? [])).rows as Row[], request));
+  }
+
+  createSource = (source: SourceRecord): Promise<SourceRecord> => this.#admin.createSource(source);
+  getSource = (id: string): Promise<SourceRecord | null> => this.#admin.getSource(id);
+  listSources = (limit: number, cursor?: string): Promise<Page<SourceRecord>> => this.#admin.listSources(limit, cursor);
+  updateSource = (id: string, patch: SourcePatch, updatedAt: string): Promise<SourceRecord | null> => this.#admin.updateSource(id, patch, updatedAt);
+  deleteSource = (id: string): Promise<boolean> => this.#admin.deleteSource(id);
+  createToken = (token: TokenRecord): Promise<TokenRecord> => this.#admin.createToken(token);
+  listTokens = (limit: number, cursor?: string): Promise<Page<TokenRecord>> => this.#admin.listTokens(limit, cursor);
+  deleteToken = (id: string): Promise<boolean> => this.#admin.deleteToken(id);
+  touchTokens = (ids: readonly string[], now: number): Promise<void> => this.#admin.touchTokens(ids, now);
+  readSecrets = (): Promise<SecretField[]> => this.#admin.readSecrets();
+  writeSecrets = (fields: readonly SecretField[]): Promise<void> => this.#admin.writeSecrets(fields);
 
   async stats(): Promise<StorageStats> {
     const [row] = await this.#query(
@@ -564,10 +723,16 @@ export class PostgresStorage implements RelayStorage {
     return () => this.#listeners.delete(listener);
   }
 
+  onConfigChange(listener: (change: ConfigChange) => void): () => void {
+    this.#configListeners.add(listener);
+    return () => this.#configListeners.delete(listener);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#listeners.clear();
+    this.#configListeners.clear();
     if (this.#sweepTimer) clearInterval(this.#sweepTimer);
     await this.#sweeping?.catch(() => undefined);
     // The listener's session holds the replica's lock: ending it marks the replica gone.

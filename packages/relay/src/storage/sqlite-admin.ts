@@ -1,0 +1,133 @@
+import type { SQLInputValue, StatementSync } from 'node:sqlite';
+import { decodeCursor, encodeCursor } from './cursor';
+import { num, str, toSource, toToken, type Row } from './rows';
+import type { ConfigChange, Page, SecretField, SourcePatch, SourceRecord, TokenRecord } from './types';
+
+/** What the SQLite helpers need of the storage: prepared statements and transactions. */
+export interface SqliteDb {
+  stmt(sql: string): StatementSync;
+  tx<T>(fn: () => T, sync?: 'full' | 'normal'): T;
+}
+
+function paged<T>(rows: Row[], limit: number, map: (r: Row) => T): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items: items.map(map), nextCursor: rows.length > limit && last ? encodeCursor(num(last, 'seq')) : null };
+}
+
+/**
+ * Sources, tokens and the secret-bearing columns on SQLite: configuration an operator
+ * changes now and then, kept apart from the event and delivery paths.
+ */
+export class SqliteAdmin {
+  constructor(
+    private readonly db: SqliteDb,
+    private readonly changed: (change: ConfigChange) => void,
+  ) {}
+
+  async createSource(s: SourceRecord): Promise<SourceRecord> {
+    this.db.tx(() =>
+      this.db
+        .stmt(
+          `INSERT INTO sources (id, provider, name, webhook_secret, api_key, base_url, organization_id, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(s.id, s.provider, s.name, s.webhookSecret, s.apiKey, s.baseUrl, s.organizationId, s.createdAt, s.updatedAt),
+    );
+    this.changed('sources');
+    return { ...s };
+  }
+
+  async getSource(id: string): Promise<SourceRecord | null> {
+    const row = this.db.stmt('SELECT * FROM sources WHERE id = ?').get(id) as Row | undefined;
+    return row ? toSource(row) : null;
+  }
+
+  async listSources(limit: number, cursor?: string): Promise<Page<SourceRecord>> {
+    const rows = this.db.stmt('SELECT * FROM sources WHERE seq > ? ORDER BY seq LIMIT ?').all(cursor ? decodeCursor(cursor) : 0, limit + 1) as Row[];
+    return paged(rows, limit, toSource);
+  }
+
+  async updateSource(id: string, patch: SourcePatch, updatedAt: string): Promise<SourceRecord | null> {
+    const sets: string[] = ['updated_at = ?'];
+    const params: SQLInputValue[] = [updatedAt];
+    const columns: Array<[keyof SourcePatch, string]> = [
+      ['name', 'name'],
+      ['webhookSecret', 'webhook_secret'],
+      ['apiKey', 'api_key'],
+      ['baseUrl', 'base_url'],
+      ['organizationId', 'organization_id'],
+    ];
+    for (const [key, column] of columns) {
+      const v = patch[key];
+      if (v === undefined) continue;
+      sets.push(`${column} = ?`);
+      params.push(v);
+    }
+    const found = this.db.tx(() => Number(this.db.stmt(`UPDATE sources SET ${sets.join(', ')} WHERE id = ?`).run(...params, id).changes) > 0);
+    if (!found) return null;
+    this.changed('sources');
+    return this.getSource(id);
+  }
+
+  async deleteSource(id: string): Promise<boolean> {
+    const deleted = this.db.tx(() => Number(this.db.stmt('DELETE FROM sources WHERE id = ?').run(id).changes) > 0);
+    if (deleted) this.changed('sources');
+    return deleted;
+  }
+
+  async createToken(t: TokenRecord): Promise<TokenRecord> {
+    this.db.tx(() =>
+      this.db
+        .stmt('INSERT INTO tokens (id, name, token_hash, sources, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(t.id, t.name, t.tokenHash, JSON.stringify(t.sources), t.createdAt, t.lastUsedAt),
+    );
+    this.changed('tokens');
+    return { ...t, sources: [...t.sources] };
+  }
+
+  async listTokens(limit: number, cursor?: string): Promise<Page<TokenRecord>> {
+    const rows = this.db.stmt('SELECT * FROM tokens WHERE seq > ? ORDER BY seq LIMIT ?').all(cursor ? decodeCursor(cursor) : 0, limit + 1) as Row[];
+    return paged(rows, limit, toToken);
+  }
+
+  async deleteToken(id: string): Promise<boolean> {
+    const deleted = this.db.tx(() => Number(this.db.stmt('DELETE FROM tokens WHERE id = ?').run(id).changes) > 0);
+    if (deleted) this.changed('tokens');
+    return deleted;
+  }
+
+  async touchTokens(ids: readonly string[], now: number): Promise<void> {
+    if (ids.length === 0) return;
+    this.db.tx(
+      () => this.db.stmt('UPDATE tokens SET last_used_at = ? WHERE id IN (SELECT value FROM json_each(?))').run(now, JSON.stringify(ids)),
+      'normal',
+    );
+  }
+
+  async readSecrets(): Promise<SecretField[]> {
+    const out: SecretField[] = [];
+    for (const r of this.db.stmt('SELECT id, secret, previous_secret, headers FROM subscriptions ORDER BY seq').all() as Row[]) {
+      const id = str(r, 'id');
+      out.push({ table: 'subscriptions', id, column: 'secret', value: str(r, 'secret') });
+      if (typeof r['previous_secret'] === 'string') out.push({ table: 'subscriptions', id, column: 'previous_secret', value: r['previous_secret'] });
+      out.push({ table: 'subscriptions', id, column: 'headers', value: str(r, 'headers') });
+    }
+    for (const r of this.db.stmt('SELECT id, webhook_secret, api_key FROM sources ORDER BY seq').all() as Row[]) {
+      const id = str(r, 'id');
+      if (typeof r['webhook_secret'] === 'string') out.push({ table: 'sources', id, column: 'webhook_secret', value: r['webhook_secret'] });
+      if (typeof r['api_key'] === 'string') out.push({ table: 'sources', id, column: 'api_key', value: r['api_key'] });
+    }
+    return out;
+  }
+
+  async writeSecrets(fields: readonly SecretField[]): Promise<void> {
+    if (fields.length === 0) return;
+    this.db.tx(() => {
+      // Table and column come from a closed set (the SecretField type), never from a caller's text.
+      for (const f of fields) this.db.stmt(`UPDATE ${f.table} SET ${f.column} = ? WHERE id = ?`).run(f.value, f.id);
+    });
+    this.changed('subscriptions');
+    this.changed('sources');
+  }
+}
