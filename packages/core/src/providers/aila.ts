@@ -12,6 +12,11 @@ import { allOf, changesSomething, csvSafe, dateOrder, distinct } from './rules';
  * The overview names most endpoints without their fields: those are `passthrough`.
  */
 
+/** Aila's webhook envelope, as its call.completed example shows it. */
+function ailaSample(id: string, event: string, createdAt: string, data: Record<string, unknown>): Record<string, unknown> {
+  return { id, event, created_at: createdAt, data };
+}
+
 const WEBHOOK_EVENTS = ['call.completed', 'call.data.extracted', 'task.created', 'task.synced', 'mismo.ready', 'test.ping'] as const;
 
 const contactsDropdown = { operation: 'contacts.list', value: 'id', label: 'name' };
@@ -121,6 +126,42 @@ export const aila = defineProvider({
     idField: 'id',
     timestampField: 'created_at',
     documented: false,
+    // call.completed is the document's example; the others follow its envelope with the
+    // records the document describes for each event.
+    samples: {
+      'call.completed': ailaSample('evt_2f9c1a7b5e', 'call.completed', '2025-03-04T16:29:40Z', {
+        call_id: 'call_8f3k2m',
+        user_id: 'usr_12ab',
+        contact_id: 'ct_77xy',
+        status: 'processed',
+        duration_seconds: 412,
+      }),
+      'call.data.extracted': ailaSample('evt_3a0d2b8c6f', 'call.data.extracted', '2025-03-04T16:30:02Z', {
+        call_id: 'call_8f3k2m',
+        contact_id: 'ct_77xy',
+        fields: { borrower_name: 'Maria Lopez', loan_purpose: 'refinance', rate_lock_requested: true, sentiment: 'positive' },
+      }),
+      'task.created': ailaSample('evt_4b1e3c9d7a', 'task.created', '2025-03-04T16:30:05Z', {
+        task_id: 'task_4hq2wz',
+        call_id: 'call_8f3k2m',
+        title: 'Follow up with Maria Lopez',
+        assignee_user_id: 'usr_12ab',
+        due_date: '2025-03-06',
+      }),
+      'task.synced': ailaSample('evt_5c2f4d0e8b', 'task.synced', '2025-03-04T16:31:10Z', {
+        task_id: 'task_4hq2wz',
+        call_id: 'call_8f3k2m',
+        crm: 'Salesforce',
+        external_id: '00T5e00000AbCdE',
+      }),
+      'mismo.ready': ailaSample('evt_6d3a5e1f9c', 'mismo.ready', '2025-03-04T16:33:00Z', {
+        call_id: 'call_8f3k2m',
+        loan_number: 'LN-20931',
+        mismo_version: '3.4',
+        document_url: 'https://files.aila.com/mismo/call_8f3k2m.xml',
+      }),
+      'test.ping': ailaSample('evt_0a1b2c3d4e', 'test.ping', '2025-03-01T12:00:05Z', {}),
+    },
   },
   testOperation: 'calls.list',
   operations: operations(

@@ -156,6 +156,26 @@ export const ayra = defineProvider({
     idField: 'id',
     timestampField: 'created_at',
     documented: false,
+    // Ayra documents no payloads; a conversation.completed in its API's record shapes.
+    samples: {
+      'conversation.completed': {
+        id: 'evt_7d3e9b21c4',
+        event: 'conversation.completed',
+        created_at: '2025-01-15T11:05:06Z',
+        data: {
+          id: 'conv_abc123',
+          agent_id: 'agent_abc123',
+          contact_id: 'contact_abc123',
+          phone_number: '+15555551234',
+          direction: 'inbound',
+          status: 'completed',
+          duration_seconds: 184,
+          summary: 'Caller asked to move her appointment to Friday; rescheduled.',
+          started_at: '2025-01-15T11:02:00Z',
+          ended_at: '2025-01-15T11:05:04Z',
+        },
+      },
+    },
   },
   testOperation: 'agents.list',
   operations: operations(

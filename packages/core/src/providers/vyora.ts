@@ -29,6 +29,26 @@ const callId = field.id({
   example: 'abc123xyz',
 });
 
+/** The document's example webhook body (the call_completed event). */
+const VYORA_CALL = {
+  event: 'call_completed',
+  call_id: 'abc123xyz',
+  phone_number: '+919876543210',
+  contact_name: 'Rahul Sharma',
+  agent_id: 'your-agent-id',
+  agent_name: 'Home Loan Agent',
+  status: 'completed',
+  direction: 'outbound',
+  duration_seconds: 47,
+  recording_url: 'https://cdn.vyora.ai/recordings/abc123.mp3',
+  transcript: [{ bot: "Hi Rahul, I'm calling about your home loan inquiry..." }, { user: 'Yes, I was interested in learning more...' }],
+  analysis: { summary: 'Lead expressed strong interest, asked about EMI options.', classification: 'Interested' },
+  campaign_id: 'campaign_456',
+  custom_args: { name: 'Rahul Sharma', product: 'Home Loan' },
+  called_at: '2026-05-24T10:30:00Z',
+  timestamp: '2026-05-24T10:31:15Z',
+} as const;
+
 export const vyora = defineProvider({
   id: 'vyora',
   name: 'Vyora',
@@ -48,6 +68,13 @@ export const vyora = defineProvider({
     dedupeFields: ['call_id'],
     timestampField: 'timestamp',
     documented: true,
+    samples: {
+      // The document shows call_completed; the other two events carry the same call record at
+      // their stage (README "Provider notes").
+      call_started: { ...VYORA_CALL, event: 'call_started', status: 'in_progress', duration_seconds: null, recording_url: null, transcript: null, analysis: null, timestamp: '2026-05-24T10:30:02Z' },
+      call_completed: { ...VYORA_CALL, event: 'call_completed' },
+      all_processing_completed: { ...VYORA_CALL, event: 'all_processing_completed', timestamp: '2026-05-24T10:31:40Z' },
+    },
   },
   testOperation: 'agents.list',
   operations: operations(

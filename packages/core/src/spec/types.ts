@@ -158,6 +158,11 @@ export interface WebhookSpec {
   dataField?: string;
   /** The webhook signing secret is documented, or our assumption (README "Provider notes"). */
   documented: boolean;
+  /**
+   * An example body of each documented event, as the provider posts it: the documents' own
+   * example where they give one. Test deliveries and samples for no-code tools come from here.
+   */
+  samples?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 export interface ProviderSpec<Ops extends Record<string, OperationSpec> = Record<string, OperationSpec>> {
