@@ -9,6 +9,7 @@ import { ClientRateLimiter } from '../security/rate-limit';
 import { InvalidCursorError } from '../storage/cursor';
 import type { RelayStorage } from '../storage/types';
 import { registerActionRoutes } from './actions';
+import { registerConsole } from './console';
 import { registerEventRoutes } from './events';
 import { isHookRequest } from './hooks';
 import { errorBody, HttpError } from './replies';
@@ -93,6 +94,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
 
   registerSystemRoutes(app, deps);
+  registerConsole(app);
 
   const limiter = deps.config.rateLimitPerMinute > 0 ? new ClientRateLimiter(deps.config.rateLimitPerMinute, deps.clock) : null;
   void app.register(
