@@ -2,10 +2,15 @@
 // so that a failing test points at the line that broke, not at compiled output.
 /** @type {import('jest').Config} */
 const swc = ['@swc/jest', { jsc: { target: 'es2023', parser: { syntax: 'typescript' } } }];
+// @fastify/static (the relay's console) requires content-disposition, which ships only as ESM;
+// jest loads ESM from require() only under --experimental-vm-modules, so it is compiled to CJS.
+const esmOnly = '(?:.+/)?content-disposition/';
+const swcEsm = ['@swc/jest', { jsc: { target: 'es2023', parser: { syntax: 'ecmascript' } }, module: { type: 'commonjs' } }];
 
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': swc, [`/node_modules/${esmOnly}.+\\.js$`]: swcEsm },
+  transformIgnorePatterns: [`/node_modules/(?!${esmOnly})`],
   moduleNameMapper: {
     '^@callbridge/(core|sandbox|relay|cli)$': '<rootDir>/packages/$1/src/index.ts',
     '^@callbridge/(core|sandbox|relay|cli)/(.*)$': '<rootDir>/packages/$1/src/$2',

@@ -13,21 +13,25 @@ export interface SseMessage {
 
 export class SseParser {
   private buffer = '';
+  /** The last chunk ended with CR: an LF opening the next one belongs to that line end. */
+  private skipLf = false;
   private data: string[] = [];
   private event = '';
   private lastEventId = '';
 
   /** Feeds a chunk of text; returns the messages it completed. */
   push(chunk: string): SseMessage[] {
+    if (this.skipLf && chunk.startsWith('\n')) chunk = chunk.slice(1);
+    this.skipLf = false;
     this.buffer += chunk;
     const out: SseMessage[] = [];
     for (;;) {
       const match = /\r\n|\r|\n/.exec(this.buffer);
       if (!match) break;
-      // A lone CR at the end may be the first half of a CRLF split across chunks.
-      if (match[0] === '\r' && match.index === this.buffer.length - 1) break;
       const line = this.buffer.slice(0, match.index);
       this.buffer = this.buffer.slice(match.index + match[0].length);
+      // A CR ending the chunk may be the first half of a CRLF cut in two.
+      if (match[0] === '\r' && this.buffer === '') this.skipLf = true;
       const message = this.line(line);
       if (message) out.push(message);
     }

@@ -36,21 +36,22 @@ export function registerConsole(app: FastifyInstance, root: string = CONSOLE_ROO
       reply.headers(SECURITY_HEADERS);
       return payload;
     });
-    scope.get('/', async (_req, reply) => reply.redirect('/console/', 302));
+    // The page's asset paths are relative, so it is served at `/console/`; `/` and `/console` lead there.
+    const toConsole = async (_req: unknown, reply: FastifyReply) => reply.redirect('/console/', 302);
+    scope.get('/', toConsole);
+    scope.get('/console', toConsole);
 
     if (!existsSync(join(root, 'index.html'))) {
       // A relay run from a checkout that skipped the build still starts; the console says why it is absent.
       const missing = async (_req: unknown, reply: FastifyReply) =>
         reply.code(503).send(errorBody('console_not_built', 'the console is not built: run `npm run build`'));
-      scope.get('/console', missing);
+      scope.get('/console/', missing);
       scope.get('/console/*', missing);
       return;
     }
     await scope.register(fastifyStatic, {
       root,
       prefix: '/console/',
-      // `/console` answers with a redirect to `/console/`, so the page's relative asset paths resolve.
-      redirect: true,
       index: ['index.html'],
       // The file names are not hashed: browsers revalidate (ETag) instead of caching blindly.
       cacheControl: true,
