@@ -89,7 +89,16 @@ function Shell(): VNode {
       </nav>
       <div class="who">
         <span data-testid="identity">${who}</span>
-        <button type="button" onClick=${() => signOut()}>Sign out</button>
+        <button
+          type="button"
+          onClick=${() => {
+            // The view's address may name this token's objects: the next person starts afresh.
+            history.replaceState(null, '', location.pathname);
+            signOut();
+          }}
+        >
+          Sign out
+        </button>
       </div>
     </header>
     <main id="main">${view(route, me)}</main>
