@@ -12,6 +12,8 @@ export interface TailOptions {
   token: string;
   types?: string;
   sources?: string;
+  /** Resume after this event (the newest one already shown), so none arriving meanwhile is missed. */
+  after?: string;
   onEvent: (event: RelayEvent) => void;
   onStatus: (status: TailStatus, detail?: string) => void;
   onUnauthorized: (message: string) => void;
@@ -30,7 +32,7 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 export function startTail(options: TailOptions): () => void {
   const abort = new AbortController();
   const url = apiUrl('v1/events/stream', { types: options.types, sources: options.sources });
-  let lastEventId = '';
+  let lastEventId = options.after ?? '';
   let delay = 1000;
 
   async function connect(): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Page, RelayEvent } from '../api';
 import { EVENT_TYPES, PROVIDERS } from '../catalog';
 import { time } from '../format';
@@ -113,17 +113,25 @@ export function EventsView({ query }: { query: URLSearchParams }): VNode {
     }
   };
 
+  // The tail starts once the first page is shown, resuming after its newest event: an event
+  // that arrives between the page and the stream is then streamed, not missed.
+  const [firstPage, setFirstPage] = useState(false);
+  const newest = useRef<string | undefined>(undefined);
+  newest.current = items[0]?.id;
+
   useEffect(() => {
     setFresh(new Set());
-    void load(null);
+    setFirstPage(false);
+    void load(null).then(() => setFirstPage(true));
   }, [api, key]);
 
   useEffect(() => {
-    if (!live) return undefined;
+    if (!live || !firstPage) return undefined;
     return startTail({
       token: api.token,
       types: filters.type || (filters.provider ? `${filters.provider}.*` : undefined),
       sources: filters.source || undefined,
+      after: newest.current,
       onStatus: (status, detail) => setTail({ status, detail }),
       onUnauthorized: (m) => signOut(`Signed out: ${m}`),
       onEvent: (event) => {
@@ -133,7 +141,7 @@ export function EventsView({ query }: { query: URLSearchParams }): VNode {
         setFresh((prev) => new Set(prev).add(event.id));
       },
     });
-  }, [api, key, live]);
+  }, [api, key, live, firstPage]);
 
   const apply = (f: EventFilters): void => navigate(link(['events'], { ...f }));
   const tailText = live ? STATUS_TEXT[tail.status] : 'Live tail: paused.';
