@@ -139,10 +139,10 @@ export function SubscriptionForm({
   const p = original ? 'edit' : 'new';
   return html`<form class="stacked" onSubmit=${submit} aria-label=${original ? 'Edit subscription' : 'New subscription'}>
     <${Field} id=${`${p}-target`} label="Target URL" hint="Where each event is POSTed, signed (Standard Webhooks).">
-      <input id=${`${p}-target`} type="url" required value=${form.target_url} onInput=${(e: Event) => set({ target_url: inputValue(e) })} />
+      <input id=${`${p}-target`} type="url" required aria-describedby=${`${p}-target-hint`} value=${form.target_url} onInput=${(e: Event) => set({ target_url: inputValue(e) })} />
     </${Field}>
     <${Field} id=${`${p}-events`} label="Events" hint=${`Comma-separated: * for all, vyora.* for one provider, or types such as ${EVENT_TYPES.slice(0, 2).join(', ')}.`}>
-      <input id=${`${p}-events`} value=${form.events} onInput=${(e: Event) => set({ events: inputValue(e) })} />
+      <input id=${`${p}-events`} aria-describedby=${`${p}-events-hint`} value=${form.events} onInput=${(e: Event) => set({ events: inputValue(e) })} />
     </${Field}>
     <${Field} id=${`${p}-description`} label="Description (optional)">
       <input id=${`${p}-description`} maxlength="500" value=${form.description} onInput=${(e: Event) => set({ description: inputValue(e) })} />
@@ -159,13 +159,20 @@ export function SubscriptionForm({
     </div>`}
     ${form.replaceHeaders &&
     html`<${Field} id=${`${p}-headers`} label="Headers (optional)" hint="One per line, name: value; for example x-make-apikey: …">
-      <textarea id=${`${p}-headers`} rows="3" value=${form.headers} onInput=${(e: Event) => set({ headers: inputValue(e) })}></textarea>
+      <textarea id=${`${p}-headers`} rows="3" aria-describedby=${`${p}-headers-hint`} value=${form.headers} onInput=${(e: Event) => set({ headers: inputValue(e) })}></textarea>
     </${Field}>`}
     <${Field} id=${`${p}-filter`} label="Filter (optional)" hint='A MongoDB-style query over the delivery body, e.g. {"data.duration_seconds": {"$gte": 30}}. Empty: every event.'>
-      <textarea id=${`${p}-filter`} rows="3" spellcheck="false" value=${form.filter} onInput=${(e: Event) => set({ filter: inputValue(e) })}></textarea>
+      <textarea id=${`${p}-filter`} rows="3" spellcheck="false" aria-describedby=${`${p}-filter-hint`} value=${form.filter} onInput=${(e: Event) => set({ filter: inputValue(e) })}></textarea>
     </${Field}>
     <${Field} id=${`${p}-rate`} label="Rate limit per second (optional)" hint="At most this many delivery attempts a second; 0.5 is one every 2 s. Empty: no limit.">
-      <input id=${`${p}-rate`} type="number" min="0" step="any" inputmode="decimal" value=${form.rate} onInput=${(e: Event) => set({ rate: inputValue(e) })} />
+      <input
+        id=${`${p}-rate`}
+        type="number"
+        min="0"
+        step="any"
+        inputmode="decimal"
+        aria-describedby=${`${p}-rate-hint`}
+        value=${form.rate} onInput=${(e: Event) => set({ rate: inputValue(e) })} />
     </${Field}>
     ${ids &&
     html`<fieldset>
