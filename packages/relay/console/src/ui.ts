@@ -191,8 +191,18 @@ export function useSources(): Async<Source[] | null> {
   }, [api, me]);
 }
 
-/** The source ids to offer in pickers and filters, or null when the relay has no sources. */
+/**
+ * The source ids to offer in pickers and filters, or null when the relay has no sources. The
+ * relay lists one `default` row per provider configured from the environment: one id, offered once.
+ */
 export function sourceIds(me: Me, sources: Source[] | null | undefined): string[] | null {
   if (me.kind === 'scoped') return me.sources ?? [];
-  return sources ? sources.map((s) => s.id) : null;
+  return sources ? [...new Set(sources.map((s) => s.id))] : null;
+}
+
+/** Sources by id, the `default` rows of several providers folded into one entry. */
+export function sourceChoices(sources: readonly Source[]): Array<{ id: string; label: string }> {
+  const byId = new Map<string, string[]>();
+  for (const s of sources) byId.set(s.id, [...(byId.get(s.id) ?? []), `${s.provider} · ${s.name}`]);
+  return [...byId].map(([id, labels]) => ({ id, label: labels.join('; ') }));
 }

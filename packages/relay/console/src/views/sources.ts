@@ -53,7 +53,8 @@ export function SourcesView(): VNode {
       </thead>
       <tbody>
         ${sources.data.map(
-          (s) => html`<tr key=${s.id} data-source-id=${s.id}>
+          // Environment sources share the id `default`, one per provider.
+          (s) => html`<tr key=${`${s.id}/${s.provider}`} data-source-id=${s.id}>
             <td data-label="Source"><code>${s.id}</code></td>
             <td data-label="Provider">${s.provider}</td>
             <td data-label="Name">${s.name}</td>

@@ -3,7 +3,7 @@ import type { VNode } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, type CreatedToken, type Token } from '../api';
 import { list, time } from '../format';
-import { ConfirmButton, ErrorBox, Field, Outcome, PageTitle, SecretOnce, useAction, useAsync, useSession, useSources } from '../ui';
+import { ConfirmButton, ErrorBox, Field, Outcome, PageTitle, SecretOnce, sourceChoices, useAction, useAsync, useSession, useSources } from '../ui';
 import { checkedValue, inputValue, toggle } from './forms';
 
 /** Scoped tokens (admin only): each sees and manages only its sources; shown once, revocable. */
@@ -85,10 +85,10 @@ function NewToken({ onCreated }: { onCreated: () => void }): VNode {
       <fieldset>
         <legend>Sources it may see</legend>
         <${ErrorBox} error=${sources.error} />
-        ${(sources.data ?? []).map(
+        ${sourceChoices(sources.data ?? []).map(
           (s) => html`<div class="check">
             <input id=${`tok-src-${s.id}`} type="checkbox" checked=${picked.includes(s.id)} onChange=${(e: Event) => setPicked(toggle(picked, s.id, checkedValue(e)))} />
-            <label for=${`tok-src-${s.id}`}>${s.id} <small>${s.provider} · ${s.name}</small></label>
+            <label for=${`tok-src-${s.id}`}>${s.id} <small>${s.label}</small></label>
           </div>`,
         )}
       </fieldset>
