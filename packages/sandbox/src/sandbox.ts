@@ -134,7 +134,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     return callView(call);
   };
 
-  const info = (): unknown => ({
+  const info = (): Record<string, unknown> => ({
     url,
     seed: runtime.world.seed,
     timings: runtime.timings,

@@ -1,74 +1,76 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PROVIDER_IDS, type ProviderId } from '@callbridge/core';
-import { FaultSpecError, type Fault } from '../support/faults';
-import { queryRecord, readBody, sendJson } from './io';
+import { AdminInputError } from './admin-input';
+import { ADMIN_PREFIX, ADMIN_ROUTES, type AdminAnswer, type AdminOps, type AdminRoute } from './admin-routes';
+import { BodyTooLarge, queryRecord, readBody, sendJson } from './io';
+import { matchSegments, splitPath } from './routes';
 
-/** What the admin endpoints can do; the running sandbox implements it. */
-export interface AdminOps {
-  info(): unknown;
-  reset(seed: number | undefined): unknown;
-  injectFault(provider: ProviderId, operation: string, fault: Fault): unknown;
-  listFaults(): unknown;
-  clearFaults(): void;
-  getVyoraWebhook(): unknown;
-  setVyoraWebhook(config: { url: string; secret: string; events?: string[] } | null): unknown;
-  setVyoraCredits(credits: number): unknown;
-  advanceCall(provider: 'vyora' | 'aila' | 'ayra', id: string, to: string | undefined): unknown;
-  fastForward(): unknown;
-  emitAila(event: string, data: unknown): unknown;
-  deliveries(): unknown;
+export { AdminInputError } from './admin-input';
+export type { AdminOps } from './admin-routes';
+
+interface CompiledRoute {
+  route: AdminRoute;
+  segments: string[];
 }
 
-/** A refused admin request, naming the field. */
-export class AdminInputError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(`${field}: ${message}`);
-    this.name = 'AdminInputError';
+const COMPILED: readonly CompiledRoute[] = ADMIN_ROUTES.map((route) => ({ route, segments: splitPath(route.path) }));
+
+type Resolution = { route: AdminRoute; params: Record<string, string> } | { allowed: string[] } | undefined;
+
+/** The route for a method and path; else the methods the path does take (405), or nothing (404). */
+export function resolveAdmin(method: string, path: string): Resolution {
+  const parts = splitPath(path);
+  const allowed: string[] = [];
+  for (const c of COMPILED) {
+    const params = matchSegments(c.segments, parts);
+    if (!params) continue;
+    if (c.route.method === method) return { route: c.route, params };
+    if (!allowed.includes(c.route.method)) allowed.push(c.route.method);
   }
+  return allowed.length > 0 ? { allowed } : undefined;
 }
 
-function object(body: unknown): Record<string, unknown> {
-  if (body === undefined) return {};
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AdminInputError('body', 'must be a JSON object');
-  return body as Record<string, unknown>;
-}
-
-function optionalNumber(o: Record<string, unknown>, field: string): number | undefined {
-  const v = o[field];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new AdminInputError(field, 'must be a number');
-  return v;
-}
-
-function requiredString(o: Record<string, unknown>, field: string): string {
-  const v = o[field];
-  if (typeof v !== 'string' || v === '') throw new AdminInputError(field, 'is required and must be a non-empty string');
-  return v;
-}
-
-function provider(o: Record<string, unknown>): ProviderId {
-  const v = o['provider'];
-  if (typeof v !== 'string' || !(PROVIDER_IDS as readonly string[]).includes(v)) {
-    throw new AdminInputError('provider', `must be one of: ${PROVIDER_IDS.join(', ')}`);
+/**
+ * Whether the client would rather read text/plain than JSON, by the Accept header's
+ * q-values. Only an explicit text/plain (or text/*) wins: curl's and browsers' wildcards keep JSON.
+ */
+export function prefersText(accept: string | undefined): boolean {
+  if (!accept) return false;
+  let text = 0;
+  let json = 0;
+  for (const part of accept.split(',')) {
+    const [type = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+    const qParam = params.find((p) => p.startsWith('q='));
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
+    if (!Number.isFinite(q)) continue;
+    if (type === 'text/plain' || type === 'text/*') text = Math.max(text, q);
+    else if (type === 'application/json') json = Math.max(json, q);
   }
-  return v as ProviderId;
+  return text > json;
+}
+
+function errorAnswer(e: AdminInputError): AdminAnswer & { headers: Record<string, string> } {
+  const code = { 404: 'not_found', 405: 'method_not_allowed', 409: 'conflict' }[e.status] ?? 'invalid_request';
+  return { status: e.status, body: { error: { code, field: e.field, message: e.message } }, headers: e.headers };
 }
 
 /**
  * The sandbox's own control surface under /_sandbox: the same things the library's
- * RunningSandbox offers, for tests and tools that only speak HTTP.
+ * RunningSandbox offers, for tests and tools that only speak HTTP. `path` is below the prefix.
  */
 export async function answerAdmin(ops: AdminOps, req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<number> {
   const method = (req.method ?? 'GET').toUpperCase();
-  const route = `${method} ${path.replace(/\/+$/, '') || '/'}`;
-  let status = 200;
-  let out: unknown;
+  let answer: AdminAnswer;
+  let headers: Record<string, string> = {};
   try {
     const text = await readBody(req);
+    const found = resolveAdmin(method, path);
+    const shownPath = `${ADMIN_PREFIX}${path === '/' ? '' : path}`;
+    if (!found) throw new AdminInputError('path', `no admin route ${shownPath}; GET ${ADMIN_PREFIX} lists them all`, 404);
+    if ('allowed' in found) {
+      throw new AdminInputError('method', `${shownPath} takes ${found.allowed.join(' or ')}, not ${method}; GET ${ADMIN_PREFIX} lists every route`, 405, {
+        Allow: found.allowed.join(', '),
+      });
+    }
     let body: unknown;
     if (text.trim() !== '') {
       try {
@@ -77,63 +79,17 @@ export async function answerAdmin(ops: AdminOps, req: IncomingMessage, res: Serv
         throw new AdminInputError('body', 'must be valid JSON');
       }
     }
-    const o = (): Record<string, unknown> => object(body);
-    const callMatch = /^POST \/(vyora|aila|ayra)\/(?:calls|executions)\/([^/]+)\/advance$/.exec(route);
-    if (route === 'GET /') out = ops.info();
-    else if (route === 'POST /reset') {
-      const seed = optionalNumber(o(), 'seed');
-      if (seed !== undefined && !Number.isInteger(seed)) throw new AdminInputError('seed', 'must be a whole number');
-      out = ops.reset(seed);
-    } else if (route === 'GET /faults') out = ops.listFaults();
-    else if (route === 'POST /faults') {
-      const b = o();
-      const fault: Fault = {
-        ...(b['status'] !== undefined ? { status: optionalNumber(b, 'status') as number } : {}),
-        ...(b['body'] !== undefined ? { body: b['body'] } : {}),
-        ...(b['times'] !== undefined ? { times: optionalNumber(b, 'times') as number } : {}),
-        ...(b['delay_ms'] !== undefined ? { delayMs: optionalNumber(b, 'delay_ms') as number } : {}),
-        ...(b['hang'] !== undefined ? { hang: b['hang'] as boolean } : {}),
-      };
-      status = 201;
-      out = ops.injectFault(provider(b), requiredString(b, 'operation'), fault);
-    } else if (route === 'DELETE /faults') {
-      ops.clearFaults();
-      out = { cleared: true };
-    } else if (route === 'GET /vyora/webhook') out = ops.getVyoraWebhook();
-    else if (route === 'PUT /vyora/webhook') {
-      const b = o();
-      const events = b['events'];
-      if (events !== undefined && !(Array.isArray(events) && events.every((e) => typeof e === 'string'))) {
-        throw new AdminInputError('events', 'must be a list of event names');
-      }
-      out = ops.setVyoraWebhook({ url: requiredString(b, 'url'), secret: requiredString(b, 'secret'), ...(events ? { events: events as string[] } : {}) });
-    } else if (route === 'DELETE /vyora/webhook') out = ops.setVyoraWebhook(null);
-    else if (route === 'PUT /vyora/credits') {
-      const credits = optionalNumber(o(), 'credits');
-      if (credits === undefined || !Number.isInteger(credits) || credits < 0) throw new AdminInputError('credits', 'must be a whole number of at least 0');
-      out = ops.setVyoraCredits(credits);
-    } else if (callMatch) {
-      const to = o()['to'] ?? queryRecord(url.searchParams)['to'];
-      if (to !== undefined && typeof to !== 'string') throw new AdminInputError('to', 'must be a stage name');
-      out = ops.advanceCall(callMatch[1] as 'vyora' | 'aila' | 'ayra', decodeURIComponent(callMatch[2] as string), to);
-    } else if (route === 'POST /fast-forward') out = ops.fastForward();
-    else if (route === 'POST /aila/events') {
-      const b = o();
-      out = ops.emitAila(requiredString(b, 'event'), b['data'] ?? {});
-    } else if (route === 'GET /deliveries') out = ops.deliveries();
-    else throw new AdminInputError('path', `no admin endpoint ${route}; see GET /_sandbox`, 404);
+    answer = found.route.run(ops, { params: found.params, body, query: queryRecord(url.searchParams) });
   } catch (e) {
-    if (e instanceof AdminInputError) {
-      status = e.status;
-      out = { error: { code: status === 404 ? 'not_found' : 'invalid_request', field: e.field, message: e.message } };
-    } else if (e instanceof FaultSpecError) {
-      status = 400;
-      out = { error: { code: 'invalid_request', field: e.field, message: e.message } };
-    } else {
-      status = 500;
-      out = { error: { code: 'internal_error', message: e instanceof Error ? e.message : String(e) } };
-    }
+    if (e instanceof AdminInputError) ({ headers, ...answer } = errorAnswer(e));
+    else if (e instanceof BodyTooLarge) answer = { status: 413, body: { error: { code: 'payload_too_large', field: 'body', message: e.message } } };
+    else answer = { status: 500, body: { error: { code: 'internal_error', message: e instanceof Error ? e.message : String(e) } } };
   }
-  sendJson(res, status, out);
-  return status;
+  if (answer.text !== undefined && prefersText(req.headers.accept)) {
+    if (!res.headersSent && !res.destroyed) {
+      res.writeHead(answer.status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(answer.text)) });
+      res.end(answer.text);
+    }
+  } else sendJson(res, answer.status, answer.body, headers);
+  return answer.status;
 }

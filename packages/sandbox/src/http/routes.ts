@@ -19,7 +19,7 @@ export class RouteTable {
   constructor(spec: ProviderSpec) {
     this.#routes = Object.values(spec.operations)
       .filter((op) => !op.poll)
-      .map((op) => ({ method: op.method, segments: op.path.split('/').filter(Boolean), operation: op.name }));
+      .map((op) => ({ method: op.method, segments: splitPath(op.path), operation: op.name }));
   }
 
   get operations(): string[] {
@@ -27,24 +27,41 @@ export class RouteTable {
   }
 
   match(method: string, path: string): RouteMatch {
-    const parts = path.split('/').filter(Boolean);
+    const parts = splitPath(path);
     for (const route of this.#routes) {
-      if (route.method !== method || route.segments.length !== parts.length) continue;
-      const params: Record<string, string> = {};
-      let ok = true;
-      route.segments.forEach((seg, i) => {
-        const part = parts[i] as string;
-        const placeholder = /^\{(.+)\}$/.exec(seg);
-        if (placeholder) {
-          try {
-            params[placeholder[1] as string] = decodeURIComponent(part);
-          } catch {
-            ok = false;
-          }
-        } else if (seg !== part) ok = false;
-      });
-      if (ok) return { operation: route.operation, params };
+      if (route.method !== method) continue;
+      const params = matchSegments(route.segments, parts);
+      if (params) return { operation: route.operation, params };
     }
     return undefined;
   }
+}
+
+/** A path's non-empty segments: `/a//b/` → ['a', 'b']. */
+export function splitPath(path: string): string[] {
+  return path.split('/').filter(Boolean);
+}
+
+/**
+ * Matches a path's segments against a pattern's (`{name}` segments capture, URL-decoded);
+ * the captured parameters, or undefined when the path is not this pattern's.
+ */
+export function matchSegments(pattern: readonly string[], parts: readonly string[]): Record<string, string> | undefined {
+  if (pattern.length !== parts.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < pattern.length; i++) {
+    const seg = pattern[i] as string;
+    const part = parts[i] as string;
+    const placeholder = /^\{(.+)\}$/.exec(seg);
+    if (!placeholder) {
+      if (seg !== part) return undefined;
+      continue;
+    }
+    try {
+      params[placeholder[1] as string] = decodeURIComponent(part);
+    } catch {
+      return undefined;
+    }
+  }
+  return params;
 }

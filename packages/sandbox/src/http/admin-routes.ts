@@ -1,0 +1,187 @@
+import type { ProviderId } from '@callbridge/core';
+import { FaultSpecError, type Fault } from '../support/faults';
+import { AdminInputError, bodyObject, creditsField, optionalNumber, optionalStringList, providerField, requiredString } from './admin-input';
+
+/** What the admin endpoints can do; the running sandbox implements it. */
+export interface AdminOps {
+  info(): Record<string, unknown>;
+  reset(seed: number | undefined): unknown;
+  injectFault(provider: ProviderId, operation: string, fault: Fault): unknown;
+  listFaults(): unknown;
+  clearFaults(): void;
+  getVyoraWebhook(): unknown;
+  setVyoraWebhook(config: { url: string; secret: string; events?: string[] } | null): unknown;
+  setVyoraCredits(credits: number): unknown;
+  advanceCall(provider: 'vyora' | 'aila' | 'ayra', id: string, to: string | undefined): unknown;
+  fastForward(): unknown;
+  emitAila(event: string, data: unknown): unknown;
+  deliveries(): unknown;
+}
+
+export type AdminMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface AdminRequest {
+  params: Record<string, string>;
+  /** The parsed JSON body; undefined when none was sent. */
+  body: unknown;
+  query: Record<string, string>;
+}
+
+export interface AdminAnswer {
+  status: number;
+  body: unknown;
+  /** A plain-text rendering, sent instead of the JSON to a client that asks for text/plain. */
+  text?: string;
+}
+
+export interface AdminRoute {
+  method: AdminMethod;
+  /** Under /_sandbox, `{name}` segments are parameters: `/vyora/calls/{call_id}/advance`. */
+  path: string;
+  /** The JSON body it takes, in short (`?` marks optional fields). */
+  body?: string;
+  /** One line on what it does, for the listing. */
+  summary: string;
+  run(ops: AdminOps, req: AdminRequest): AdminAnswer;
+}
+
+const ok = (body: unknown): AdminAnswer => ({ status: 200, body });
+
+/** The admin API's prefix; every listed path starts with it. */
+export const ADMIN_PREFIX = '/_sandbox';
+
+/** A route as `GET /_sandbox` lists it. */
+export interface ListedRoute {
+  method: AdminMethod;
+  path: string;
+  body?: string;
+  summary: string;
+}
+
+export function listRoutes(routes: readonly AdminRoute[]): ListedRoute[] {
+  return routes.map((r) => ({
+    method: r.method,
+    path: `${ADMIN_PREFIX}${r.path === '/' ? '' : r.path}`,
+    ...(r.body ? { body: r.body } : {}),
+    summary: r.summary,
+  }));
+}
+
+/** The listing as a person reads it in a terminal: one route a line. */
+export function routesText(routes: readonly ListedRoute[]): string {
+  const width = Math.max(...routes.map((r) => r.path.length));
+  const lines = ['callbridge sandbox admin API (no auth: keep the sandbox on 127.0.0.1)', ''];
+  for (const r of routes) lines.push(`${r.method.padEnd(6)} ${r.path.padEnd(width)}  ${r.summary}${r.body ? `; body ${r.body}` : ''}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function advance(provider: 'vyora' | 'aila' | 'ayra', param: string) {
+  return (ops: AdminOps, req: AdminRequest): AdminAnswer => {
+    const to = bodyObject(req.body)['to'] ?? req.query['to'];
+    if (to !== undefined && typeof to !== 'string') throw new AdminInputError('to', 'must be a stage name');
+    return ok(ops.advanceCall(provider, req.params[param] as string, to));
+  };
+}
+
+/** Faults speak in the library's option names; the admin API's fields are snake_case. */
+const FAULT_FIELDS: Record<string, string> = { delayMs: 'delay_ms' };
+
+/**
+ * Every admin route, written once: the router matches requests against this table (and
+ * answers 405 with Allow from it), and `GET /_sandbox` lists it.
+ */
+export const ADMIN_ROUTES: readonly AdminRoute[] = [
+  {
+    method: 'GET',
+    path: '/',
+    summary: 'this list of admin routes, with the sandbox URL, seed, timings and each provider\'s keys and limits (text/plain on request)',
+    run: (ops) => {
+      const routes = listRoutes(ADMIN_ROUTES);
+      return { status: 200, body: { ...ops.info(), routes }, text: routesText(routes) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/reset',
+    body: '{seed?}',
+    summary: 'rebuild the data from a seed (default: the starting one); clears faults, rate windows, idempotency keys and pending work',
+    run: (ops, req) => {
+      const seed = optionalNumber(bodyObject(req.body), 'seed');
+      if (seed !== undefined && !Number.isInteger(seed)) throw new AdminInputError('seed', 'must be a whole number');
+      return ok(ops.reset(seed));
+    },
+  },
+  { method: 'GET', path: '/faults', summary: 'the injected faults still waiting for requests', run: (ops) => ok(ops.listFaults()) },
+  {
+    method: 'POST',
+    path: '/faults',
+    body: '{provider, operation, status?, body?, times?, delay_ms?, hang?}',
+    summary: 'make the next `times` requests to an operation (or "*") fail with a status, wait delay_ms first, or hang',
+    run: (ops, req) => {
+      const b = bodyObject(req.body);
+      const fault: Fault = {
+        ...(b['status'] !== undefined ? { status: optionalNumber(b, 'status') as number } : {}),
+        ...(b['body'] !== undefined ? { body: b['body'] } : {}),
+        ...(b['times'] !== undefined ? { times: optionalNumber(b, 'times') as number } : {}),
+        ...(b['delay_ms'] !== undefined ? { delayMs: optionalNumber(b, 'delay_ms') as number } : {}),
+        ...(b['hang'] !== undefined ? { hang: b['hang'] as boolean } : {}),
+      };
+      try {
+        return { status: 201, body: ops.injectFault(providerField(b), requiredString(b, 'operation'), fault) };
+      } catch (e) {
+        if (e instanceof FaultSpecError) throw new AdminInputError(FAULT_FIELDS[e.field] ?? e.field, e.message.replace(/^[^:]*: /, ''));
+        throw e;
+      }
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/faults',
+    summary: 'remove every injected fault',
+    run: (ops) => {
+      ops.clearFaults();
+      return ok({ cleared: true });
+    },
+  },
+  { method: 'GET', path: '/vyora/webhook', summary: "the default Vyora workspace's webhook (URL and events; never the secret), or null", run: (ops) => ok(ops.getVyoraWebhook()) },
+  {
+    method: 'PUT',
+    path: '/vyora/webhook',
+    body: '{url, secret, events?}',
+    summary: "set where the default Vyora workspace posts call events, signed with secret",
+    run: (ops, req) => {
+      const b = bodyObject(req.body);
+      const events = optionalStringList(b, 'events');
+      return ok(ops.setVyoraWebhook({ url: requiredString(b, 'url'), secret: requiredString(b, 'secret'), ...(events ? { events } : {}) }));
+    },
+  },
+  { method: 'DELETE', path: '/vyora/webhook', summary: "stop the default Vyora workspace's webhooks", run: (ops) => ok(ops.setVyoraWebhook(null)) },
+  {
+    method: 'PUT',
+    path: '/vyora/credits',
+    body: '{credits}',
+    summary: "set the default Vyora workspace's credits (at 0, POST /v1/calls answers 402)",
+    run: (ops, req) => ok(ops.setVyoraCredits(creditsField(bodyObject(req.body)))),
+  },
+  {
+    method: 'POST',
+    path: '/vyora/calls/{call_id}/advance',
+    body: '{to?}',
+    summary: 'move a Vyora call on to in_progress, completed or processed (default: the end), firing its webhooks',
+    run: advance('vyora', 'call_id'),
+  },
+  { method: 'POST', path: '/aila/calls/{id}/advance', body: '{to?}', summary: 'finish processing an uploaded Aila call now (to: processing or processed)', run: advance('aila', 'id') },
+  { method: 'POST', path: '/ayra/executions/{id}/advance', body: '{to?}', summary: 'finish an Ayra workflow execution now', run: advance('ayra', 'id') },
+  { method: 'POST', path: '/fast-forward', summary: 'finish everything under way: Vyora calls, Aila processing, Ayra workflow runs', run: (ops) => ok(ops.fastForward()) },
+  {
+    method: 'POST',
+    path: '/aila/events',
+    body: '{event, data?}',
+    summary: "send an Aila event to the organization's subscribed webhook endpoints now",
+    run: (ops, req) => {
+      const b = bodyObject(req.body);
+      return ok(ops.emitAila(requiredString(b, 'event'), b['data'] ?? {}));
+    },
+  },
+  { method: 'GET', path: '/deliveries', summary: 'webhook deliveries so far, newest last, with their attempts and exact bodies', run: (ops) => ok(ops.deliveries()) },
+];
