@@ -4,13 +4,15 @@
  * signed webhooks, seeded data and fault injection.
  */
 export { startSandbox, type RunningSandbox } from './sandbox';
-export { SandboxOptionError, type SandboxLogger, type SandboxOptions } from './options';
+export { SandboxOptionError, type SandboxLogger, type SandboxOptions, type VyoraWorkspaceOptions } from './options';
 export { DEFAULT_TIMINGS, type Timings } from './runtime';
 export { DEMO_KEYS } from './providers';
 export { AYRA_READONLY_KEY } from './providers/ayra/profile';
 export { AILA_READONLY_KEY } from './providers/aila/profile';
 export { AILA_ORGANIZATION_ID, AILA_EVENTS, type AilaEvent } from './providers/aila/data';
 export { VYORA_EVENTS, VYORA_STAGES } from './providers/vyora/calls';
+export type { VyoraWorkspaceInfo } from './providers/vyora/control';
+export { MAX_VYORA_WORKSPACES, VYORA_DEMO_WEBHOOK_SECRET } from './providers/vyora/workspaces';
 export { FaultSpecError, type Fault, type FaultHandle, type InjectedFault } from './support/faults';
 export type { RateRule } from './support/rate-limit';
 export type { SandboxClock } from './support/scheduler';

@@ -8,6 +8,19 @@ export interface SandboxLogger {
   info(line: string): void;
 }
 
+/** One Vyora workspace to start with. */
+export interface VyoraWorkspaceOptions {
+  name?: string;
+  /** Default vya_test_callbridge_<id>. */
+  apiKey?: string;
+  /** Default a fixed demo value per workspace: sandbox only. */
+  webhookSecret?: string;
+  /** Where its call events go; none unless given. */
+  webhookUrl?: string;
+  /** The subscribed events; default all three. */
+  events?: string[];
+}
+
 export interface SandboxOptions {
   /** 0 (the default) picks a free port; the CLI uses 4010. */
   port?: number;
@@ -21,8 +34,13 @@ export interface SandboxOptions {
   timings?: Partial<Timings>;
   /** Per provider: one rule, several (all must have room), or false for no limit. Defaults: the documented plans. */
   rateLimits?: Partial<Record<ProviderId, RateRule | readonly RateRule[] | false>>;
-  /** Vyora's workspace webhook (Settings → Integrations): where call events go, signed with `secret`. */
+  /** The default Vyora workspace's webhook (Settings → Integrations): where call events go, signed with `secret`. */
   vyoraWebhook?: { url: string; secret: string; events?: string[] };
+  /**
+   * Vyora workspaces beside the default one (ids ws_2, ws_3, … in order), each with its own
+   * key, agents, credits, calls and webhook. Keys and secrets are generated unless given.
+   */
+  vyoraWorkspaces?: VyoraWorkspaceOptions[];
   /** Overrides for Aila's assumed signature scheme (the documents say only "HMAC-signed"). */
   ailaSignature?: Partial<HmacSignatureScheme>;
   webhookRetry?: Partial<WebhookRetry>;
@@ -53,11 +71,6 @@ export function checkRule(field: string, rule: RateRule): RateRule {
   if (!Number.isInteger(rule.requests) || rule.requests < 1) throw new SandboxOptionError(`${field}.requests`, 'must be a whole number of at least 1');
   if (typeof rule.perMs !== 'number' || !(rule.perMs > 0)) throw new SandboxOptionError(`${field}.perMs`, 'must be a number of milliseconds above 0');
   return { requests: rule.requests, perMs: rule.perMs };
-}
-
-export function checkWebhookUrl(field: string, url: unknown): string {
-  if (typeof url !== 'string' || !/^https?:\/\//i.test(url) || !URL.canParse(url)) throw new SandboxOptionError(field, 'must be an http(s) URL');
-  return url;
 }
 
 export interface ResolvedOptions {

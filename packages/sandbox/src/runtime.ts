@@ -1,4 +1,5 @@
 import type { HmacSignatureScheme } from '@callbridge/core';
+import type { VyoraWorkspaces } from './providers/vyora/workspaces';
 import type { Lifecycles } from './support/lifecycle';
 import type { SandboxClock, Scheduler } from './support/scheduler';
 import type { WebhookDeliverer } from './webhooks/deliverer';
@@ -18,14 +19,6 @@ export interface Timings {
 
 export const DEFAULT_TIMINGS: Timings = { ringMs: 1_000, inProgressMs: 4_000, processingMs: 2_000, workflowMs: 1_500 };
 
-/** Where Vyora posts webhooks: the workspace's Settings → Integrations, in the sandbox one for all keys. */
-export interface VyoraWebhookConfig {
-  url: string;
-  secret: string;
-  /** The subscribed events; the others are not delivered. */
-  events: string[];
-}
-
 /** The live services handlers and lifecycles use. `world` is swapped by reset(). */
 export interface Runtime {
   world: World;
@@ -34,7 +27,8 @@ export interface Runtime {
   lifecycles: Lifecycles;
   deliverer: WebhookDeliverer;
   timings: Timings;
-  vyoraWebhook: VyoraWebhookConfig | undefined;
+  /** Vyora's workspaces: keys, webhook URLs and secrets (configuration, kept across reset). */
+  vyora: VyoraWorkspaces;
   /** Overrides for Aila's assumed signature scheme. */
   ailaScheme: Partial<HmacSignatureScheme> | undefined;
   log: (line: string) => void;

@@ -5,12 +5,15 @@ import { answerAdmin, AdminInputError, type AdminOps } from './http/admin';
 import { sendJson } from './http/io';
 import { answerProviderRequest, type ProviderEnv } from './http/provider-request';
 import { RouteTable } from './http/routes';
-import { checkWebhookUrl, resolveOptions, SandboxOptionError, type SandboxOptions } from './options';
+import { resolveOptions, SandboxOptionError, type SandboxOptions, type VyoraWorkspaceOptions } from './options';
 import { AILA_EVENTS, type AilaEvent } from './providers/aila/data';
 import { emitAila } from './providers/aila/events';
 import { DEMO_KEYS, PROFILES } from './providers';
-import { callView, lifecycleId, VYORA_EVENTS, VYORA_STAGES } from './providers/vyora/calls';
-import type { Runtime, VyoraWebhookConfig } from './runtime';
+import { callView, lifecycleId, VYORA_STAGES } from './providers/vyora/calls';
+import { ADMIN_FIELD, setCredits, workspaceInfo, workspaceJson, type VyoraWorkspaceInfo } from './providers/vyora/control';
+import { spaceOf } from './providers/vyora/data';
+import { VyoraWorkspaces, type FieldNamer, type NewVyoraWorkspace, type VyoraWebhookChange } from './providers/vyora/workspaces';
+import type { Runtime } from './runtime';
 import { Faults, type Fault, type FaultHandle, type InjectedFault } from './support/faults';
 import { IdempotencyStore } from './support/idempotency';
 import { Lifecycles } from './support/lifecycle';
@@ -36,9 +39,16 @@ export interface RunningSandbox {
     clear(): void;
   };
   readonly vyora: {
-    /** Sets (or with null removes) the workspace webhook. */
-    setWebhook(config: { url: string; secret: string; events?: string[] } | null): void;
-    setCredits(credits: number): void;
+    /**
+     * Sets (or with null stops) a workspace's webhook, the default workspace's unless
+     * `workspaceId` is given. Without `secret` it keeps the workspace's; without `events`, all.
+     */
+    setWebhook(config: { url: string; secret?: string; events?: string[] } | null, workspaceId?: string): void;
+    setCredits(credits: number, workspaceId?: string): void;
+    /** Every workspace, the default (the demo key's) first, with its key and webhook secret. */
+    readonly workspaces: VyoraWorkspaceInfo[];
+    /** Adds a workspace (ids ws_2, ws_3, … in order); key and secret are generated unless given. */
+    addWorkspace(workspace?: VyoraWorkspaceOptions): VyoraWorkspaceInfo;
   };
   readonly aila: {
     readonly organizationId: string;
@@ -64,16 +74,46 @@ function defaultRules(): Record<ProviderId, readonly RateRule[]> {
   return { ayra: PROFILES.ayra.defaultRateRules, vyora: PROFILES.vyora.defaultRateRules, aila: PROFILES.aila.defaultRateRules, ayla: PROFILES.ayla.defaultRateRules };
 }
 
-function checkVyoraWebhook(field: string, config: { url: string; secret: string; events?: string[] }): VyoraWebhookConfig {
-  if (typeof config !== 'object' || config === null) throw new SandboxOptionError(field, 'must be { url, secret, events? }');
-  const url = checkWebhookUrl(`${field}.url`, config.url);
-  if (typeof config.secret !== 'string' || config.secret === '') throw new SandboxOptionError(`${field}.secret`, 'must be a non-empty string');
-  const events = config.events ?? [...VYORA_EVENTS];
-  if (!Array.isArray(events)) throw new SandboxOptionError(`${field}.events`, `must be a list of: ${VYORA_EVENTS.join(', ')}`);
-  events.forEach((e, i) => {
-    if (!(VYORA_EVENTS as readonly string[]).includes(e)) throw new SandboxOptionError(`${field}.events.${i}`, `must be one of: ${VYORA_EVENTS.join(', ')}`);
+/** Runs a check written for the admin API on behalf of the library: the same rule, refused as an option. */
+function asOption<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof AdminInputError) throw new SandboxOptionError(e.field, e.reason);
+    throw e;
+  }
+}
+
+const optionField =
+  (prefix: string): FieldNamer =>
+  (f) =>
+    `${prefix}.${f}`;
+
+/** The library's webhook setting (`null` stops it) as the registry takes it. */
+function webhookChange(field: string, config: { url: string; secret?: string; events?: string[] } | null): VyoraWebhookChange {
+  if (config === null) return { url: null };
+  if (typeof config !== 'object') throw new SandboxOptionError(field, 'must be { url, secret?, events? } or null');
+  return { url: config.url, secret: config.secret, events: config.events };
+}
+
+function startingWorkspaces(options: SandboxOptions): VyoraWorkspaces {
+  const registry = new VyoraWorkspaces();
+  if (options.vyoraWebhook !== undefined) {
+    const change = webhookChange('vyoraWebhook', options.vyoraWebhook);
+    asOption(() => registry.setWebhook(registry.default, change, optionField('vyoraWebhook')));
+  }
+  const extra: unknown = options.vyoraWorkspaces ?? [];
+  if (!Array.isArray(extra)) throw new SandboxOptionError('vyoraWorkspaces', 'must be a list of { name?, apiKey?, webhookSecret?, webhookUrl?, events? }');
+  extra.forEach((w: unknown, i) => {
+    if (typeof w !== 'object' || w === null) throw new SandboxOptionError(`vyoraWorkspaces.${i}`, 'must be { name?, apiKey?, webhookSecret?, webhookUrl?, events? }');
+    asOption(() => registry.create(w as NewVyoraWorkspace, optionField(`vyoraWorkspaces.${i}`)));
   });
-  return { url, secret: config.secret, events: [...events] };
+  return registry;
+}
+
+function credits(value: number): number {
+  if (!Number.isInteger(value) || value < 0) throw new SandboxOptionError('credits', 'must be a whole number of at least 0');
+  return value;
 }
 
 /**
@@ -95,7 +135,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     lifecycles,
     deliverer,
     timings: opts.timings,
-    vyoraWebhook: options.vyoraWebhook ? checkVyoraWebhook('vyoraWebhook', options.vyoraWebhook) : undefined,
+    vyora: startingWorkspaces(options),
     ailaScheme: options.ailaSignature,
     log,
   };
@@ -134,6 +174,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     return callView(call);
   };
 
+  /** The default workspace's webhook as the admin API has always shown it: never the secret. */
+  const defaultWebhook = (): unknown => {
+    const ws = runtime.vyora.default;
+    return ws.url === undefined ? null : { url: ws.url, events: [...ws.events], secret_set: true };
+  };
+
   const info = (): Record<string, unknown> => ({
     url,
     seed: runtime.world.seed,
@@ -146,7 +192,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       }),
     ),
     aila: { organization_id: runtime.world.aila.organizationId },
-    vyora: { webhook: runtime.vyoraWebhook ? { url: runtime.vyoraWebhook.url, events: runtime.vyoraWebhook.events } : null, credits: runtime.world.vyora.credits },
+    vyora: { webhook: defaultWebhook(), credits: spaceOf(runtime.world.vyora, runtime.vyora.default.id).credits, workspaces: runtime.vyora.list().length },
   });
 
   const ops: AdminOps = {
@@ -161,19 +207,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     },
     listFaults: () => faults.list(),
     clearFaults: () => faults.clear(),
-    getVyoraWebhook: () => (runtime.vyoraWebhook ? { url: runtime.vyoraWebhook.url, events: runtime.vyoraWebhook.events, secret_set: true } : null),
+    getVyoraWebhook: defaultWebhook,
     setVyoraWebhook: (config) => {
-      try {
-        runtime.vyoraWebhook = config ? checkVyoraWebhook('webhook', config) : undefined;
-      } catch (e) {
-        if (e instanceof SandboxOptionError) throw new AdminInputError(e.field.replace(/^webhook\./, ''), e.message);
-        throw e;
-      }
-      return ops.getVyoraWebhook();
+      runtime.vyora.setWebhook(runtime.vyora.default, config ?? { url: null }, ADMIN_FIELD);
+      return defaultWebhook();
     },
     setVyoraCredits: (credits) => {
-      runtime.world.vyora.credits = credits;
+      setCredits(runtime, runtime.vyora.default, credits);
       return { credits };
+    },
+    listVyoraWorkspaces: () => runtime.vyora.list().map((ws) => workspaceJson(runtime, ws)),
+    getVyoraWorkspace: (id) => workspaceJson(runtime, runtime.vyora.find(id)),
+    createVyoraWorkspace: (input) => workspaceJson(runtime, runtime.vyora.create(input, ADMIN_FIELD), true),
+    setVyoraWorkspaceWebhook: (id, change) => workspaceJson(runtime, runtime.vyora.setWebhook(runtime.vyora.find(id), change, ADMIN_FIELD)),
+    setVyoraWorkspaceCredits: (id, credits) => {
+      const ws = runtime.vyora.find(id);
+      setCredits(runtime, ws, credits);
+      return workspaceJson(runtime, ws);
     },
     advanceCall: (provider, id, to) => {
       if (provider === 'vyora') return advanceVyora(id, to);
@@ -250,13 +300,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       clear: () => faults.clear(),
     },
     vyora: {
-      setWebhook: (config) => {
-        runtime.vyoraWebhook = config ? checkVyoraWebhook('webhook', config) : undefined;
+      setWebhook: (config, workspaceId = runtime.vyora.default.id) => {
+        const change = webhookChange('webhook', config);
+        asOption(() => runtime.vyora.setWebhook(runtime.vyora.find(workspaceId, 'workspaceId'), change, optionField('webhook')));
       },
-      setCredits: (credits) => {
-        if (!Number.isInteger(credits) || credits < 0) throw new SandboxOptionError('credits', 'must be a whole number of at least 0');
-        runtime.world.vyora.credits = credits;
+      setCredits: (value, workspaceId = runtime.vyora.default.id) => {
+        setCredits(runtime, asOption(() => runtime.vyora.find(workspaceId, 'workspaceId')), credits(value));
       },
+      get workspaces() {
+        return runtime.vyora.list().map(workspaceInfo);
+      },
+      addWorkspace: (workspace = {}) => workspaceInfo(asOption(() => runtime.vyora.create(workspace, optionField('workspace')))),
     },
     aila: {
       get organizationId() {

@@ -4,12 +4,13 @@ import { PROVIDER_IDS, type ProviderId } from '@callbridge/core';
 export class AdminInputError extends Error {
   constructor(
     readonly field: string,
-    message: string,
+    /** What is wrong with it, without the field's name. */
+    readonly reason: string,
     readonly status = 400,
     /** Extra response headers, e.g. Allow on a 405. */
     readonly headers: Record<string, string> = {},
   ) {
-    super(`${field}: ${message}`);
+    super(`${field}: ${reason}`);
     this.name = 'AdminInputError';
   }
 }

@@ -1,6 +1,7 @@
 import type { ProviderId } from '@callbridge/core';
+import type { NewVyoraWorkspace, VyoraWebhookChange } from '../providers/vyora/workspaces';
 import { FaultSpecError, type Fault } from '../support/faults';
-import { AdminInputError, bodyObject, creditsField, optionalNumber, optionalStringList, providerField, requiredString } from './admin-input';
+import { AdminInputError, bodyObject, creditsField, onlyFields, optionalNumber, optionalStringList, providerField, requiredString } from './admin-input';
 
 /** What the admin endpoints can do; the running sandbox implements it. */
 export interface AdminOps {
@@ -16,6 +17,11 @@ export interface AdminOps {
   fastForward(): unknown;
   emitAila(event: string, data: unknown): unknown;
   deliveries(): unknown;
+  listVyoraWorkspaces(): unknown;
+  getVyoraWorkspace(id: string): unknown;
+  createVyoraWorkspace(input: NewVyoraWorkspace): unknown;
+  setVyoraWorkspaceWebhook(id: string, change: VyoraWebhookChange): unknown;
+  setVyoraWorkspaceCredits(id: string, credits: number): unknown;
 }
 
 export type AdminMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -184,4 +190,45 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     },
   },
   { method: 'GET', path: '/deliveries', summary: 'webhook deliveries so far, newest last, with their attempts and exact bodies', run: (ops) => ok(ops.deliveries()) },
+  {
+    method: 'GET',
+    path: '/vyora/workspaces',
+    summary: 'the Vyora workspaces (the default first): id, name, API key, webhook URL and events, credits',
+    run: (ops) => ok(ops.listVyoraWorkspaces()),
+  },
+  {
+    method: 'POST',
+    path: '/vyora/workspaces',
+    body: '{name?, api_key?, webhook_secret?, webhook_url?, events?}',
+    summary: 'add a Vyora workspace with its own key, agents, credits, calls and webhook; the answer is the only one that shows its secret',
+    run: (ops, req) => {
+      const b = bodyObject(req.body);
+      onlyFields(b, ['name', 'api_key', 'webhook_secret', 'webhook_url', 'events']);
+      return { status: 201, body: ops.createVyoraWorkspace({ name: b['name'], apiKey: b['api_key'], webhookSecret: b['webhook_secret'], webhookUrl: b['webhook_url'], events: b['events'] }) };
+    },
+  },
+  { method: 'GET', path: '/vyora/workspaces/{id}', summary: 'one Vyora workspace', run: (ops, req) => ok(ops.getVyoraWorkspace(req.params['id'] as string)) },
+  {
+    method: 'PUT',
+    path: '/vyora/workspaces/{id}/webhook',
+    body: '{url | null, secret?, events?}',
+    summary: "set where a workspace posts its call events (null stops them); without secret it keeps the workspace's",
+    run: (ops, req) => {
+      const b = bodyObject(req.body);
+      onlyFields(b, ['url', 'secret', 'events']);
+      if (!('url' in b)) throw new AdminInputError('url', 'is required: an http(s) URL, or null to stop the webhooks');
+      return ok(ops.setVyoraWorkspaceWebhook(req.params['id'] as string, { url: b['url'], secret: b['secret'], events: b['events'] }));
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/vyora/workspaces/{id}/credits',
+    body: '{credits}',
+    summary: "set a workspace's credits (at 0, its POST /v1/calls answers 402)",
+    run: (ops, req) => {
+      const b = bodyObject(req.body);
+      onlyFields(b, ['credits']);
+      return ok(ops.setVyoraWorkspaceCredits(req.params['id'] as string, creditsField(b)));
+    },
+  },
 ];

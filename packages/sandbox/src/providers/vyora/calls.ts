@@ -64,11 +64,12 @@ export function vyoraWebhookHeaders(event: string, body: string, secret: string 
   return headers;
 }
 
+/** Posts an event to the webhook of the workspace that made the call, signed with that workspace's secret. */
 function emit(runtime: Runtime, event: VyoraEvent, call: VyoraCall): void {
-  const hook = runtime.vyoraWebhook;
-  if (!hook || !hook.events.includes(event)) return;
+  const ws = runtime.vyora.forKey(call.workspace);
+  if (ws.url === undefined || !ws.events.includes(event)) return;
   const body = JSON.stringify(eventPayload(event, call, iso(runtime.clock.now())));
-  runtime.deliverer.enqueue({ provider: 'vyora', event, url: hook.url, body, headers: vyoraWebhookHeaders(event, body, hook.secret) });
+  runtime.deliverer.enqueue({ provider: 'vyora', event, url: ws.url, body, headers: vyoraWebhookHeaders(event, body, ws.secret) });
 }
 
 /** Moves a call to a stage, as the real call would get there, and fires that stage's webhook. */

@@ -1,7 +1,7 @@
 import { hashString, Rng } from '../../support/random';
 import { iso } from '../types';
 
-/** Vyora's world: agents, calls scoped to the workspace (API key) that made them, and credits. */
+/** Vyora's world: per workspace its agents and credits, and calls scoped to the workspace (API key) that made them. */
 
 export interface VyoraAgent {
   id: string;
@@ -40,11 +40,19 @@ export interface VyoraCall {
   called_at: string;
 }
 
-export interface VyoraState {
+/** One workspace's own data: its agents and its credits. */
+export interface VyoraSpace {
   agents: VyoraAgent[];
-  calls: Map<string, VyoraCall>;
   /** Each triggered call costs one; at zero, POST /v1/calls answers "Insufficient credits". */
   credits: number;
+}
+
+export interface VyoraState {
+  seed: number;
+  /** Every workspace's calls, each marked with the key that made it. */
+  calls: Map<string, VyoraCall>;
+  /** Per workspace id; a workspace's space is seeded the first time it is used. */
+  spaces: Map<string, VyoraSpace>;
 }
 
 export const DEFAULT_VYORA_CREDITS = 1_000;
@@ -177,11 +185,13 @@ export function durationFor(callId: string, classification: string): number {
   return 35 + (h % 360);
 }
 
+/** The id of the workspace that always exists: the demo key's, holding the seeded calls and the documented agents. */
+export const DEFAULT_VYORA_WORKSPACE = 'default';
+
 export function seedVyora(seed: number, demoKey: string): VyoraState {
   const rng = Rng.for(seed, 'vyora');
   const agents: VyoraAgent[] = [HOME_LOAN_AGENT, ADMISSION_AGENT].map((a) => ({ ...a }));
   for (const [name, language, agent_type, active] of MORE_AGENTS) agents.push({ id: rng.uuid(), name, language, agent_type, active });
-
   const calls = new Map<string, VyoraCall>();
   const callable = agents.filter((a) => a.active && a.agent_type === 'outbound');
   const start = Date.parse('2026-03-01T03:30:00Z');
@@ -214,5 +224,23 @@ export function seedVyora(seed: number, demoKey: string): VyoraState {
   }
   const doc = documentedCall(demoKey);
   calls.set(doc.call_id, doc);
-  return { agents, calls, credits: DEFAULT_VYORA_CREDITS };
+  return { seed, calls, spaces: new Map([[DEFAULT_VYORA_WORKSPACE, { agents, credits: DEFAULT_VYORA_CREDITS }]]) };
+}
+
+/**
+ * A workspace's agents and credits, seeded on first use: the same agent names as the default
+ * workspace (so `agent_name` works in each), but ids of its own, so one workspace's agent id
+ * is "Agent not found" in another.
+ */
+export function spaceOf(state: VyoraState, workspaceId: string): VyoraSpace {
+  let space = state.spaces.get(workspaceId);
+  if (!space) {
+    const rng = Rng.for(state.seed, `vyora:${workspaceId}`);
+    const agents = [HOME_LOAN_AGENT, ADMISSION_AGENT, ...MORE_AGENTS.map(([name, language, agent_type, active]) => ({ name, language, agent_type, active }))].map(
+      ({ name, language, agent_type, active }) => ({ id: rng.uuid(), name, language, agent_type, active }),
+    );
+    space = { agents, credits: DEFAULT_VYORA_CREDITS };
+    state.spaces.set(workspaceId, space);
+  }
+  return space;
 }

@@ -1,9 +1,10 @@
 import { ApiFailure, BadInput } from '../../support/failure';
 import { bodyObject, readKeyValue, readPhone, readString } from '../../support/input';
 import { offsetOf, pageSize } from '../../support/paging';
-import { failureTable, headerOf, isRevokedKey, type Handler, type ProviderProfile } from '../types';
+import { failureTable, headerOf, type Handler, type HandlerContext, type ProviderProfile } from '../types';
 import { callView, startCall } from './calls';
-import type { VyoraAgent, VyoraCall } from './data';
+import { spaceOf, type VyoraAgent, type VyoraCall, type VyoraSpace } from './data';
+import { isVyoraKey, VYORA_DEMO_KEY } from './keys';
 
 /**
  * Vyora as documented: `X-API-KEY` auth, `{ "error": "<message>" }` error bodies, limit/offset
@@ -11,16 +12,20 @@ import type { VyoraAgent, VyoraCall } from './data';
  * the workspace (API key) that made them.
  */
 
-export const VYORA_DEMO_KEY = 'vya_test_callbridge_sandbox';
-const KEY_SHAPE = /^vya_[A-Za-z0-9_-]+$/;
+export { VYORA_DEMO_KEY } from './keys';
 
 const LIST_DEFAULT = 50;
 const LIST_MAX = 100;
 
-const agentsList: Handler = ({ query, runtime }) => {
-  const limit = pageSize(query, 'limit', LIST_DEFAULT, LIST_MAX);
-  const offset = offsetOf(query, 'offset');
-  const active = runtime.world.vyora.agents.filter((a) => a.active);
+/** The agents and credits of the caller's workspace. */
+function spaceFor({ caller, runtime }: HandlerContext): VyoraSpace {
+  return spaceOf(runtime.world.vyora, runtime.vyora.forKey(caller.key).id);
+}
+
+const agentsList: Handler = (ctx) => {
+  const limit = pageSize(ctx.query, 'limit', LIST_DEFAULT, LIST_MAX);
+  const offset = offsetOf(ctx.query, 'offset');
+  const active = spaceFor(ctx).agents.filter((a) => a.active);
   const agents = active.slice(offset, offset + limit).map(({ id, name, language, agent_type }) => ({ id, name, language, agent_type }));
   return { body: { agents, total: active.length, limit, offset } };
 };
@@ -38,17 +43,19 @@ function findAgent(agents: VyoraAgent[], agentId: string | undefined, agentName:
   return agent;
 }
 
-const callsTrigger: Handler = ({ body, caller, now, runtime }) => {
+const callsTrigger: Handler = (ctx) => {
+  const { body, caller, now, runtime } = ctx;
   const input = bodyObject(body);
   const phone_number = readPhone(input, 'phone_number', true) as string;
   const agentId = readString(input, 'agent_id', { min: 1 });
   const agentName = readString(input, 'agent_name', { min: 1 });
   const custom_args = readKeyValue(input, 'custom_args') ?? null;
   const state = runtime.world.vyora;
-  const agent = findAgent(state.agents, agentId, agentName);
+  const space = spaceFor(ctx);
+  const agent = findAgent(space.agents, agentId, agentName);
   if (agent.agent_type !== 'outbound') throw new BadInput(agentId !== undefined ? 'agent_id' : 'agent_name', 'must name an outbound agent');
-  if (state.credits <= 0) throw new ApiFailure(402, 'insufficient_credits', 'Insufficient credits');
-  state.credits--;
+  if (space.credits <= 0) throw new ApiFailure(402, 'insufficient_credits', 'Insufficient credits');
+  space.credits--;
 
   let id = runtime.world.ids.alnum(9);
   while (state.calls.has(id)) id = runtime.world.ids.alnum(9);
@@ -85,11 +92,11 @@ const callsGet: Handler = ({ params, caller, runtime }) => {
 export const vyoraProfile: ProviderProfile = {
   id: 'vyora',
   demoKey: VYORA_DEMO_KEY,
-  keyRule: `X-API-KEY: ${VYORA_DEMO_KEY}, or any key shaped vya_… (e.g. vya_live_…, vya_test_…); each key is its own workspace, and only the demo key's holds the seeded calls`,
+  keyRule: `X-API-KEY: ${VYORA_DEMO_KEY} or a workspace's key (GET /_sandbox/vyora/workspaces); any other vya_… key is accepted too, with calls of its own and the default workspace's agents, credits and webhook`,
   authenticate(headers) {
     const key = headerOf(headers, 'x-api-key')?.trim();
     if (!key) throw new ApiFailure(401, 'unauthorized', 'Missing API key: send it in the X-API-KEY header');
-    if (!KEY_SHAPE.test(key) || isRevokedKey(key)) throw new ApiFailure(401, 'unauthorized', 'Invalid API key');
+    if (!isVyoraKey(key)) throw new ApiFailure(401, 'unauthorized', 'Invalid API key');
     return { key, readOnly: false };
   },
   errorBody: (failure) => ({ error: failure.message }),
