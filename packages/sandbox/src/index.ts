@@ -20,3 +20,4 @@ export { DEFAULT_WEBHOOK_RETRY, type DeliveryAttempt, type DeliveryRecord, type 
 export type { PostResult } from './webhooks/post';
 export { buildSampleEvent, sendSampleEvent, SampleEventError, type SampleEvent, type SampleEventOptions } from './events/sample';
 export { sandboxBanner, DEFAULT_SANDBOX_PORT } from './banner';
+export { relayRoot, RelayWiringError, sourceName, wireToRelay, type RelayWiring, type RelayWiringOptions, type WiredWorkspace } from './relay-wiring';
