@@ -1,5 +1,5 @@
 import type { RunningSandbox } from '@callbridge/sandbox';
-import { prefersText } from '@callbridge/sandbox/http/admin';
+import { prefersText } from '../src/http/admin';
 import { request, start } from './helpers';
 
 interface Listed {

@@ -1,4 +1,4 @@
-import { relayRoot, RelayWiringError, sourceName, VYORA_DEMO_WEBHOOK_SECRET, wireToRelay, type RunningSandbox } from '@callbridge/sandbox';
+import { relayRoot, RelayWiringError, sandboxBanner, sourceName, VYORA_DEMO_WEBHOOK_SECRET, wireToRelay, type RunningSandbox } from '@callbridge/sandbox';
 import { startFakeRelay, type FakeRelay } from './fake-relay';
 import { call, rejection, start } from './helpers';
 
@@ -114,6 +114,13 @@ test('without a token: the default posts to /hooks/vyora with the demo secret; t
     });
     expect(point).toContain(`PUT ${sandbox.url}/_sandbox/vyora/workspaces/ws_2/webhook`);
     expect(wiring.workspaces[0]?.setup).toBeUndefined();
+
+    // The banner carries the relay's secret and URL as export lines, and the commands as given.
+    const banner = sandboxBanner(sandbox, wiring);
+    expect(banner).toContain(`\nexport VYORA_WEBHOOK_SECRET=${VYORA_DEMO_WEBHOOK_SECRET}\n`);
+    expect(banner).toContain('\nexport RELAY_URL=http://127.0.0.1:8080\n');
+    expect(banner).toMatch(/ws_2 +key vya_test_callbridge_ws_2 +secret \S+ +→ no webhook URL yet/);
+    for (const line of wiring.workspaces[1]?.setup ?? []) expect(banner).toContain(`  ${line}`);
   } finally {
     await sandbox.close();
   }

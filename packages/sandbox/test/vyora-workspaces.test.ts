@@ -1,5 +1,5 @@
 import { verifyWebhook } from '@callbridge/core';
-import { MAX_VYORA_WORKSPACES, SandboxOptionError, startSandbox, VYORA_DEMO_WEBHOOK_SECRET, type RunningSandbox } from '@callbridge/sandbox';
+import { MAX_VYORA_WORKSPACES, SandboxOptionError, startSandbox, VYORA_DEMO_WEBHOOK_SECRET, type RunningSandbox, type VyoraWorkspaceInfo } from '@callbridge/sandbox';
 import { call, request, start, startReceiver, type Receiver } from './helpers';
 
 const TRIGGER = { phone_number: '+919876543210', agent_name: 'Home Loan Agent' };
@@ -20,6 +20,11 @@ describe('workspaces given at start', () => {
   let hookA: Receiver;
   let hookB: Receiver;
   const SECRET_A = 'workspace-a-secret';
+  const ws = (i: number): VyoraWorkspaceInfo => {
+    const found = sandbox.vyora.workspaces[i];
+    if (!found) throw new Error(`no workspace at ${i}`);
+    return found;
+  };
 
   beforeAll(async () => {
     [hookA, hookB] = await Promise.all([startReceiver(), startReceiver()]);
@@ -41,7 +46,7 @@ describe('workspaces given at start', () => {
   });
 
   test("a call is visible only to its workspace's key: another workspace's key gets Call not found", async () => {
-    const [a, b, c] = sandbox.vyora.workspaces as [{ apiKey: string }, { apiKey: string }, { apiKey: string }];
+    const [a, b, c] = [ws(0), ws(1), ws(2)];
     const fromA = await trigger(sandbox, a.apiKey);
     const fromB = await trigger(sandbox, b.apiKey);
     expect([fromA.status, fromB.status]).toEqual([200, 200]);
@@ -56,7 +61,7 @@ describe('workspaces given at start', () => {
   });
 
   test('agents are per workspace: the same names, ids of their own', async () => {
-    const [a, b] = sandbox.vyora.workspaces as [{ apiKey: string }, { apiKey: string }];
+    const [a, b] = [ws(0), ws(1)];
     type Agents = { agents: Array<{ id: string; name: string }>; total: number };
     const listA = (await call(sandbox, 'vyora', 'GET', '/v1/agents?limit=100', { key: a.apiKey })).body as Agents;
     const listB = (await call(sandbox, 'vyora', 'GET', '/v1/agents?limit=100', { key: b.apiKey })).body as Agents;
@@ -70,7 +75,7 @@ describe('workspaces given at start', () => {
   });
 
   test("each workspace's call events go to its own URL, signed with its own secret only", async () => {
-    const [a, b, c] = sandbox.vyora.workspaces as [{ apiKey: string; webhookSecret: string }, { apiKey: string; webhookSecret: string }, { apiKey: string }];
+    const [a, b, c] = [ws(0), ws(1), ws(2)];
     await sandbox.settle();
     const [beforeA, beforeB] = [hookA.received.length, hookB.received.length];
     const fromA = await trigger(sandbox, a.apiKey);
@@ -93,7 +98,7 @@ describe('workspaces given at start', () => {
   });
 
   test("credits are per workspace; a key of no workspace keeps its own calls and shares the default's credits and webhook", async () => {
-    const [a, b] = sandbox.vyora.workspaces as [{ apiKey: string }, { apiKey: string }];
+    const [a, b] = [ws(0), ws(1)];
     sandbox.vyora.setCredits(0, 'ws_2');
     expect(await trigger(sandbox, b.apiKey)).toMatchObject({ status: 402, body: { error: 'Insufficient credits' } });
     expect((await trigger(sandbox, a.apiKey)).status).toBe(200);
@@ -114,7 +119,7 @@ describe('workspaces given at start', () => {
   });
 
   test('reset() rebuilds the data (credits, calls) and keeps the workspaces and their webhooks', async () => {
-    const b = sandbox.vyora.workspaces[1] as { apiKey: string };
+    const b = ws(1);
     const made = await trigger(sandbox, sandbox.keys.vyora);
     sandbox.reset();
     expect(sandbox.vyora.workspaces.map((w) => [w.id, w.webhookUrl])).toEqual([['default', hookA.url], ['ws_2', hookB.url], ['ws_3', null]]);

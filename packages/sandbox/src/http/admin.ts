@@ -50,7 +50,9 @@ export function prefersText(accept: string | undefined): boolean {
 
 function errorAnswer(e: AdminInputError): AdminAnswer & { headers: Record<string, string> } {
   const code = { 404: 'not_found', 405: 'method_not_allowed', 409: 'conflict' }[e.status] ?? 'invalid_request';
-  return { status: e.status, body: { error: { code, field: e.field, message: e.message } }, headers: e.headers };
+  // A wrong path or method is about the whole request: the message reads better without the field's name in front.
+  const message = e.field === 'path' || e.field === 'method' ? e.reason : e.message;
+  return { status: e.status, body: { error: { code, field: e.field, message } }, headers: e.headers };
 }
 
 /**
