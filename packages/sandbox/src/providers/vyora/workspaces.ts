@@ -1,4 +1,5 @@
 import { AdminInputError } from '../../http/admin-input';
+import { Accounts, checkText, type Account, type FieldNamer as AccountFieldNamer } from '../../support/accounts';
 import { VYORA_EVENTS, type VyoraEvent } from './calls';
 import { DEFAULT_VYORA_WORKSPACE } from './data';
 import { isVyoraKey, VYORA_DEMO_KEY } from './keys';
@@ -19,10 +20,7 @@ export const VYORA_DEMO_WEBHOOK_SECRET = 'callbridge_sandbox_vyora_secret';
 /** How many workspaces one sandbox holds, the default included. */
 export const MAX_VYORA_WORKSPACES = 100;
 
-export interface VyoraWorkspace {
-  readonly id: string;
-  readonly name: string;
-  readonly apiKey: string;
+export interface VyoraWorkspace extends Account {
   /** Signs its webhooks. */
   secret: string;
   /** Where its calls' events go; no webhooks while undefined. */
@@ -47,17 +45,12 @@ export interface VyoraWebhookChange {
   events?: unknown;
 }
 
-/** Names a field as the caller knows it (`api_key` over HTTP, `vyoraWorkspaces.1.apiKey` in options). */
-export type FieldNamer = (field: 'name' | 'apiKey' | 'webhookSecret' | 'webhookUrl' | 'events' | 'url' | 'secret') => string;
+/** The fields a workspace is given with, by their library names. */
+export type WorkspaceField = 'name' | 'apiKey' | 'webhookSecret' | 'webhookUrl' | 'events' | 'url' | 'secret';
+export type FieldNamer = AccountFieldNamer<WorkspaceField>;
 
 const MAX_NAME = 100;
 const MAX_SECRET = 500;
-
-function text(v: unknown, field: string, max: number): string {
-  if (typeof v !== 'string' || v.trim() === '') throw new AdminInputError(field, 'must be a non-empty string');
-  if (v.length > max) throw new AdminInputError(field, `must be at most ${max} characters`);
-  return v;
-}
 
 function webhookUrl(v: unknown, field: string): string {
   if (typeof v !== 'string' || !/^https?:\/\//i.test(v) || !URL.canParse(v)) throw new AdminInputError(field, 'must be an http(s) URL');
@@ -74,72 +67,38 @@ function eventList(v: unknown, field: string): VyoraEvent[] {
 }
 
 /** The sandbox's Vyora workspaces: the default (the demo key's) first, then the ones added, in order. */
-export class VyoraWorkspaces {
-  readonly #byId = new Map<string, VyoraWorkspace>();
-  readonly #byKey = new Map<string, VyoraWorkspace>();
-
+export class VyoraWorkspaces extends Accounts<VyoraWorkspace> {
   constructor() {
-    this.#add({ id: DEFAULT_VYORA_WORKSPACE, name: 'Default workspace', apiKey: VYORA_DEMO_KEY, secret: VYORA_DEMO_WEBHOOK_SECRET, url: undefined, events: [...VYORA_EVENTS] });
-  }
-
-  get default(): VyoraWorkspace {
-    return this.#byId.get(DEFAULT_VYORA_WORKSPACE) as VyoraWorkspace;
-  }
-
-  list(): VyoraWorkspace[] {
-    return [...this.#byId.values()];
-  }
-
-  get(id: string): VyoraWorkspace | undefined {
-    return this.#byId.get(id);
-  }
-
-  /** The workspace `id`, or a 404 naming `field`. */
-  find(id: string, field = 'id'): VyoraWorkspace {
-    const ws = this.#byId.get(id);
-    if (!ws) throw new AdminInputError(field, `no Vyora workspace ${id}; GET /_sandbox/vyora/workspaces lists them`, 404);
-    return ws;
-  }
-
-  /**
-   * The workspace a key belongs to. Any other well-shaped key is accepted too (as before
-   * workspaces existed): its calls are its own, its agents, credits and webhook the default's.
-   */
-  forKey(key: string): VyoraWorkspace {
-    return this.#byKey.get(key) ?? this.default;
+    super(
+      { what: 'Vyora workspace', plural: 'workspaces', listRoute: 'GET /_sandbox/vyora/workspaces', max: MAX_VYORA_WORKSPACES },
+      { id: DEFAULT_VYORA_WORKSPACE, name: 'Default workspace', apiKey: VYORA_DEMO_KEY, secret: VYORA_DEMO_WEBHOOK_SECRET, url: undefined, events: [...VYORA_EVENTS] },
+    );
   }
 
   /** Checks everything first, so a refused workspace leaves nothing behind. */
   create(input: NewVyoraWorkspace, name: FieldNamer): VyoraWorkspace {
-    if (this.#byId.size >= MAX_VYORA_WORKSPACES) throw new AdminInputError('workspaces', `the sandbox holds at most ${MAX_VYORA_WORKSPACES} Vyora workspaces`, 409);
-    const n = this.#byId.size + 1;
+    this.checkRoom();
+    const n = this.size + 1;
     const id = `ws_${n}`;
-    const apiKey = input.apiKey === undefined ? `vya_test_callbridge_${id}` : text(input.apiKey, name('apiKey'), 200);
+    const apiKey = input.apiKey === undefined ? `vya_test_callbridge_${id}` : checkText(input.apiKey, name('apiKey'), 200);
     if (!isVyoraKey(apiKey)) throw new AdminInputError(name('apiKey'), 'must be shaped vya_… (letters, digits, _ and -) and not contain "revoked"');
-    if (this.#byKey.has(apiKey)) throw new AdminInputError(name('apiKey'), `is already the key of workspace ${this.#byKey.get(apiKey)?.id}`, 409);
-    const ws: VyoraWorkspace = {
+    this.checkFreeKey(apiKey, name('apiKey'));
+    return this.add({
       id,
-      name: input.name === undefined ? `Workspace ${n}` : text(input.name, name('name'), MAX_NAME),
+      name: input.name === undefined ? `Workspace ${n}` : checkText(input.name, name('name'), MAX_NAME),
       apiKey,
-      secret: input.webhookSecret === undefined ? `${VYORA_DEMO_WEBHOOK_SECRET}_${id}` : text(input.webhookSecret, name('webhookSecret'), MAX_SECRET),
+      secret: input.webhookSecret === undefined ? `${VYORA_DEMO_WEBHOOK_SECRET}_${id}` : checkText(input.webhookSecret, name('webhookSecret'), MAX_SECRET),
       url: input.webhookUrl === undefined || input.webhookUrl === null ? undefined : webhookUrl(input.webhookUrl, name('webhookUrl')),
       events: eventList(input.events, name('events')),
-    };
-    this.#add(ws);
-    return ws;
+    });
   }
 
   /** Sets where a workspace posts its webhooks; checks everything before changing anything. */
   setWebhook(ws: VyoraWorkspace, change: VyoraWebhookChange, name: FieldNamer): VyoraWorkspace {
     const url = change.url === null ? undefined : webhookUrl(change.url, name('url'));
-    const secret = change.secret === undefined ? ws.secret : text(change.secret, name('secret'), MAX_SECRET);
+    const secret = change.secret === undefined ? ws.secret : checkText(change.secret, name('secret'), MAX_SECRET);
     const events = eventList(change.events, name('events'));
     Object.assign(ws, { url, secret, events });
     return ws;
-  }
-
-  #add(ws: VyoraWorkspace): void {
-    this.#byId.set(ws.id, ws);
-    this.#byKey.set(ws.apiKey, ws);
   }
 }
