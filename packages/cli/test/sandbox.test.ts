@@ -85,6 +85,22 @@ test('--vyora-workspaces N prints each workspace\'s key and secret, and each key
   }
 });
 
+test('--aila-organizations N prints each organization\'s key, and each key reaches its own organization', async () => {
+  const s = startCommand(['sandbox', '--port', '0', '--aila-organizations', '2'], {});
+  try {
+    const [, id, key] = await s.waitFor(/(org_sandbox2) +key (\S+)/);
+    expect(s.stdout.text).toMatch(/org_5tq81 +key aila_test_callbridge_sandbox/);
+    const env = exportsOf(s.stdout.text);
+    const own = await run(['call', 'aila', 'webhooks.list', '--json', JSON.stringify({ organization_id: id })], { env: { AILA_BASE_URL: env['AILA_BASE_URL'], AILA_API_KEY: key } });
+    expect(own.code).toBe(0);
+    const other = await run(['call', 'aila', 'webhooks.list', '--json', JSON.stringify({ organization_id: id })], { env: { AILA_BASE_URL: env['AILA_BASE_URL'], AILA_API_KEY: env['AILA_API_KEY'] } });
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('FORBIDDEN');
+  } finally {
+    await s.stop();
+  }
+});
+
 test('the banner is short: export lines for every provider and the admin listing URL', async () => {
   const s = startCommand(['sandbox', '--port', '0'], {});
   try {
@@ -182,6 +198,8 @@ test('bad flags exit 2 naming the flag, starting nothing', async () => {
     [['--vyora-workspaces', '0'], '--vyora-workspaces'],
     [['--vyora-workspaces', 'two'], '--vyora-workspaces'],
     [['--vyora-workspaces', '101'], '--vyora-workspaces'],
+    [['--aila-organizations', '0'], '--aila-organizations'],
+    [['--aila-organizations', '1.5'], '--aila-organizations'],
     [['--relay', 'ftp://relay.example.com'], '--relay'],
     [['--relay', '127.0.0.1:8080'], '--relay'],
     [['--relay-token', 'abc'], '--relay-token'],

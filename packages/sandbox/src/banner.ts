@@ -19,7 +19,8 @@ export function sandboxBanner(sandbox: Pick<RunningSandbox, 'url' | 'urls' | 'ke
     lines.push(`export ${up}_BASE_URL=${sandbox.urls[id]} ${up}_API_KEY=${sandbox.keys[id]}`);
   }
   if (wiring) lines.push(`export VYORA_WEBHOOK_SECRET=${wiring.webhookSecret}`, `export RELAY_URL=${wiring.relayUrl}`);
-  lines.push(`# Aila organization: ${sandbox.aila.organizationId}`);
+  const organizations = sandbox.aila.organizations;
+  if (organizations.length === 1) lines.push(`# Aila organization: ${sandbox.aila.organizationId}`);
 
   const workspaces = wiring?.workspaces ?? sandbox.vyora.workspaces;
   if (workspaces.length > 1 || wiring) {
@@ -36,6 +37,11 @@ export function sandboxBanner(sandbox: Pick<RunningSandbox, 'url' | 'urls' | 'ke
       lines.push('', 'To give each other workspace its relay source (or restart with --relay-token "$RELAY_API_TOKEN" to have it done):');
       for (const ws of unwired) lines.push(...(ws.setup ?? []).map((l) => `  ${l}`));
     }
+  }
+  if (organizations.length > 1) {
+    lines.push('', 'Aila organizations (each its own key, team, contacts, calls and webhook endpoints):');
+    const idWidth = Math.max(...organizations.map((o) => o.id.length));
+    for (const org of organizations) lines.push(`  ${org.id.padEnd(idWidth)}  key ${org.apiKey}`);
   }
   return lines.join('\n');
 }

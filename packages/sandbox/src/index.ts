@@ -4,12 +4,13 @@
  * signed webhooks, seeded data and fault injection.
  */
 export { startSandbox, type RunningSandbox } from './sandbox';
-export { SandboxOptionError, type SandboxLogger, type SandboxOptions, type VyoraWorkspaceOptions } from './options';
+export { SandboxOptionError, type AilaOrganizationOptions, type SandboxLogger, type SandboxOptions, type VyoraWorkspaceOptions } from './options';
 export { DEFAULT_TIMINGS, type Timings } from './runtime';
 export { DEMO_KEYS } from './providers';
 export { AYRA_READONLY_KEY } from './providers/ayra/profile';
 export { AILA_READONLY_KEY } from './providers/aila/profile';
 export { AILA_ORGANIZATION_ID, AILA_EVENTS, type AilaEvent } from './providers/aila/data';
+export { MAX_AILA_ORGANIZATIONS, type AilaOrganizationInfo } from './providers/aila/organizations';
 export { VYORA_EVENTS, VYORA_STAGES } from './providers/vyora/calls';
 export type { VyoraWorkspaceInfo } from './providers/vyora/control';
 export { MAX_VYORA_WORKSPACES, VYORA_DEMO_WEBHOOK_SECRET } from './providers/vyora/workspaces';

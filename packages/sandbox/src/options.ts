@@ -21,6 +21,15 @@ export interface VyoraWorkspaceOptions {
   events?: string[];
 }
 
+/** One Aila organization to start with. */
+export interface AilaOrganizationOptions {
+  name?: string;
+  /** Default aila_test_callbridge_<id>. */
+  apiKey?: string;
+  /** Default org_sandbox<n>. */
+  organizationId?: string;
+}
+
 export interface SandboxOptions {
   /** 0 (the default) picks a free port; the CLI uses 4010. */
   port?: number;
@@ -41,6 +50,11 @@ export interface SandboxOptions {
    * key, agents, credits, calls and webhook. Keys and secrets are generated unless given.
    */
   vyoraWorkspaces?: VyoraWorkspaceOptions[];
+  /**
+   * Aila organizations beside the default one (org_5tq81), each reached by its own key with
+   * its own team, contacts, calls and webhook endpoints.
+   */
+  ailaOrganizations?: AilaOrganizationOptions[];
   /** Overrides for Aila's assumed signature scheme (the documents say only "HMAC-signed"). */
   ailaSignature?: Partial<HmacSignatureScheme>;
   webhookRetry?: Partial<WebhookRetry>;

@@ -1,4 +1,5 @@
 import type { HmacSignatureScheme } from '@callbridge/core';
+import type { AilaOrganizations } from './providers/aila/organizations';
 import type { VyoraWorkspaces } from './providers/vyora/workspaces';
 import type { Lifecycles } from './support/lifecycle';
 import type { SandboxClock, Scheduler } from './support/scheduler';
@@ -29,6 +30,8 @@ export interface Runtime {
   timings: Timings;
   /** Vyora's workspaces: keys, webhook URLs and secrets (configuration, kept across reset). */
   vyora: VyoraWorkspaces;
+  /** Aila's organizations and their keys (configuration, kept across reset). */
+  aila: AilaOrganizations;
   /** Overrides for Aila's assumed signature scheme. */
   ailaScheme: Partial<HmacSignatureScheme> | undefined;
   log: (line: string) => void;

@@ -1,18 +1,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getProvider, PROVIDER_IDS, type ProviderId } from '@callbridge/core';
-import { answerAdmin, AdminInputError, type AdminOps } from './http/admin';
+import { asOption, credits, optionField, startingOrganizations, startingWorkspaces, webhookChange } from './account-options';
+import { createAdminOps } from './admin-ops';
+import { answerAdmin, AdminInputError } from './http/admin';
 import { sendJson } from './http/io';
 import { answerProviderRequest, type ProviderEnv } from './http/provider-request';
 import { RouteTable } from './http/routes';
-import { resolveOptions, SandboxOptionError, type SandboxOptions, type VyoraWorkspaceOptions } from './options';
-import { AILA_EVENTS, type AilaEvent } from './providers/aila/data';
+import { resolveOptions, SandboxOptionError, type AilaOrganizationOptions, type SandboxOptions, type VyoraWorkspaceOptions } from './options';
+import { AILA_EVENTS, ailaOf, type AilaEvent } from './providers/aila/data';
 import { emitAila } from './providers/aila/events';
+import { organizationInfo, type AilaOrganizationInfo } from './providers/aila/organizations';
 import { DEMO_KEYS, PROFILES } from './providers';
 import { callView, lifecycleId, VYORA_STAGES } from './providers/vyora/calls';
-import { ADMIN_FIELD, setCredits, workspaceInfo, workspaceJson, type VyoraWorkspaceInfo } from './providers/vyora/control';
+import { defaultWebhookJson, setCredits, workspaceInfo, type VyoraWorkspaceInfo } from './providers/vyora/control';
 import { spaceOf } from './providers/vyora/data';
-import { VyoraWorkspaces, type FieldNamer, type NewVyoraWorkspace, type VyoraWebhookChange } from './providers/vyora/workspaces';
 import type { Runtime } from './runtime';
 import { Faults, type Fault, type FaultHandle, type InjectedFault } from './support/faults';
 import { IdempotencyStore } from './support/idempotency';
@@ -51,9 +53,14 @@ export interface RunningSandbox {
     addWorkspace(workspace?: VyoraWorkspaceOptions): VyoraWorkspaceInfo;
   };
   readonly aila: {
+    /** The default organization's id (the demo key's). */
     readonly organizationId: string;
-    /** Sends an event to the organization's subscribed endpoints now. */
-    emit(event: AilaEvent, data?: unknown): DeliveryRecord[];
+    /** Every organization, the default first, with its key. */
+    readonly organizations: AilaOrganizationInfo[];
+    /** Adds an organization (ids org_sandbox2, … in order unless given); its key is generated unless given. */
+    addOrganization(organization?: AilaOrganizationOptions): AilaOrganizationInfo;
+    /** Sends an event to an organization's subscribed endpoints now (the default organization's unless `organizationId`). */
+    emit(event: AilaEvent, data?: unknown, organizationId?: string): DeliveryRecord[];
   };
   readonly calls: {
     /** Moves a Vyora call on to `to` (in_progress, completed, processed; default: the end), firing its webhooks; returns GET /v1/calls/{id}. */
@@ -72,48 +79,6 @@ export interface RunningSandbox {
 
 function defaultRules(): Record<ProviderId, readonly RateRule[]> {
   return { ayra: PROFILES.ayra.defaultRateRules, vyora: PROFILES.vyora.defaultRateRules, aila: PROFILES.aila.defaultRateRules, ayla: PROFILES.ayla.defaultRateRules };
-}
-
-/** Runs a check written for the admin API on behalf of the library: the same rule, refused as an option. */
-function asOption<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (e) {
-    if (e instanceof AdminInputError) throw new SandboxOptionError(e.field, e.reason);
-    throw e;
-  }
-}
-
-const optionField =
-  (prefix: string): FieldNamer =>
-  (f) =>
-    `${prefix}.${f}`;
-
-/** The library's webhook setting (`null` stops it) as the registry takes it. */
-function webhookChange(field: string, config: { url: string; secret?: string; events?: string[] } | null): VyoraWebhookChange {
-  if (config === null) return { url: null };
-  if (typeof config !== 'object') throw new SandboxOptionError(field, 'must be { url, secret?, events? } or null');
-  return { url: config.url, secret: config.secret, events: config.events };
-}
-
-function startingWorkspaces(options: SandboxOptions): VyoraWorkspaces {
-  const registry = new VyoraWorkspaces();
-  if (options.vyoraWebhook !== undefined) {
-    const change = webhookChange('vyoraWebhook', options.vyoraWebhook);
-    asOption(() => registry.setWebhook(registry.default, change, optionField('vyoraWebhook')));
-  }
-  const extra: unknown = options.vyoraWorkspaces ?? [];
-  if (!Array.isArray(extra)) throw new SandboxOptionError('vyoraWorkspaces', 'must be a list of { name?, apiKey?, webhookSecret?, webhookUrl?, events? }');
-  extra.forEach((w: unknown, i) => {
-    if (typeof w !== 'object' || w === null) throw new SandboxOptionError(`vyoraWorkspaces.${i}`, 'must be { name?, apiKey?, webhookSecret?, webhookUrl?, events? }');
-    asOption(() => registry.create(w as NewVyoraWorkspace, optionField(`vyoraWorkspaces.${i}`)));
-  });
-  return registry;
-}
-
-function credits(value: number): number {
-  if (!Number.isInteger(value) || value < 0) throw new SandboxOptionError('credits', 'must be a whole number of at least 0');
-  return value;
 }
 
 /**
@@ -136,6 +101,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     deliverer,
     timings: opts.timings,
     vyora: startingWorkspaces(options),
+    aila: startingOrganizations(options),
     ailaScheme: options.ailaSignature,
     log,
   };
@@ -174,12 +140,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     return callView(call);
   };
 
-  /** The default workspace's webhook as the admin API has always shown it: never the secret. */
-  const defaultWebhook = (): unknown => {
-    const ws = runtime.vyora.default;
-    return ws.url === undefined ? null : { url: ws.url, events: [...ws.events], secret_set: true };
-  };
-
   const info = (): Record<string, unknown> => ({
     url,
     seed: runtime.world.seed,
@@ -191,53 +151,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         return [id, { base_url: urls[id], demo_key: p.demoKey, ...(p.readOnlyKey ? { read_only_key: p.readOnlyKey } : {}), keys: p.keyRule, rate_limit: rules }];
       }),
     ),
-    aila: { organization_id: runtime.world.aila.organizationId },
-    vyora: { webhook: defaultWebhook(), credits: spaceOf(runtime.world.vyora, runtime.vyora.default.id).credits, workspaces: runtime.vyora.list().length },
+    aila: { organization_id: runtime.aila.default.id, organizations: runtime.aila.size },
+    vyora: { webhook: defaultWebhookJson(runtime), credits: spaceOf(runtime.world.vyora, runtime.vyora.default.id).credits, workspaces: runtime.vyora.size },
   });
 
-  const ops: AdminOps = {
-    info,
-    reset: (seed) => {
-      reset(seed);
-      return { reset: true, seed: runtime.world.seed };
-    },
-    injectFault: (provider, operation, fault) => {
-      const h = faults.inject(provider, operation, fault);
-      return { id: h.id, provider, operation, remaining: h.remaining };
-    },
-    listFaults: () => faults.list(),
-    clearFaults: () => faults.clear(),
-    getVyoraWebhook: defaultWebhook,
-    setVyoraWebhook: (config) => {
-      runtime.vyora.setWebhook(runtime.vyora.default, config ?? { url: null }, ADMIN_FIELD);
-      return defaultWebhook();
-    },
-    setVyoraCredits: (credits) => {
-      setCredits(runtime, runtime.vyora.default, credits);
-      return { credits };
-    },
-    listVyoraWorkspaces: () => runtime.vyora.list().map((ws) => workspaceJson(runtime, ws)),
-    getVyoraWorkspace: (id) => workspaceJson(runtime, runtime.vyora.find(id)),
-    createVyoraWorkspace: (input) => workspaceJson(runtime, runtime.vyora.create(input, ADMIN_FIELD), true),
-    setVyoraWorkspaceWebhook: (id, change) => workspaceJson(runtime, runtime.vyora.setWebhook(runtime.vyora.find(id), change, ADMIN_FIELD)),
-    setVyoraWorkspaceCredits: (id, credits) => {
-      const ws = runtime.vyora.find(id);
-      setCredits(runtime, ws, credits);
-      return workspaceJson(runtime, ws);
-    },
-    advanceCall: (provider, id, to) => {
-      if (provider === 'vyora') return advanceVyora(id, to);
-      const moved = lifecycles.advance(`${provider}:${id}`, to);
-      if (!moved) throw new AdminInputError('id', `nothing under way for ${provider} ${id}${to ? ` before stage ${to}` : ''}`, 404);
-      return { advanced: true, remaining: lifecycles.remaining(`${provider}:${id}`) };
-    },
-    fastForward: () => ({ advanced: lifecycles.advanceAll() }),
-    emitAila: (event, data) => {
-      if (!(AILA_EVENTS as readonly string[]).includes(event)) throw new AdminInputError('event', `must be one of: ${AILA_EVENTS.join(', ')}`);
-      return emitAila(runtime, event as AilaEvent, data).map((d) => ({ id: d.id, url: d.url }));
-    },
-    deliveries: () => deliverer.records(),
-  };
+  const ops = createAdminOps({ runtime, faults, info, reset, advanceVyora });
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const parsed = new URL(req.url ?? '/', 'http://sandbox.invalid');
@@ -313,12 +231,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       addWorkspace: (workspace = {}) => workspaceInfo(asOption(() => runtime.vyora.create(workspace, optionField('workspace')))),
     },
     aila: {
-      get organizationId() {
-        return runtime.world.aila.organizationId;
+      organizationId: runtime.aila.default.id,
+      get organizations() {
+        return runtime.aila.list().map(organizationInfo);
       },
-      emit: (event, data = {}) => {
+      addOrganization: (organization = {}) => organizationInfo(asOption(() => runtime.aila.create(organization, optionField('organization')))),
+      emit: (event, data = {}, organizationId = runtime.aila.default.id) => {
         if (!(AILA_EVENTS as readonly string[]).includes(event)) throw new SandboxOptionError('event', `must be one of: ${AILA_EVENTS.join(', ')}`);
-        return emitAila(runtime, event, data);
+        const org = asOption(() => runtime.aila.find(organizationId, 'organizationId'));
+        return emitAila(runtime, ailaOf(runtime.world.aila, org.id), event, data);
       },
     },
     calls: {
@@ -326,7 +247,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         try {
           return advanceVyora(callId, to);
         } catch (e) {
-          if (e instanceof AdminInputError) throw new SandboxOptionError(e.field, e.message);
+          if (e instanceof AdminInputError) throw new SandboxOptionError(e.field, e.reason);
           throw e;
         }
       },

@@ -1,4 +1,4 @@
-import { seedAila, type AilaState } from './providers/aila/data';
+import { ailaWorld, type AilaWorld } from './providers/aila/data';
 import { seedAyra, type AyraState } from './providers/ayra/data';
 import { seedVyora, type VyoraState } from './providers/vyora/data';
 import { VYORA_DEMO_KEY } from './providers/vyora/profile';
@@ -11,7 +11,7 @@ export interface World {
   ids: Rng;
   ayra: AyraState;
   vyora: VyoraState;
-  aila: AilaState;
+  aila: AilaWorld;
 }
 
 export const DEFAULT_SEED = 1;
@@ -22,6 +22,6 @@ export function createWorld(seed: number): World {
     ids: Rng.for(seed, 'runtime'),
     ayra: seedAyra(seed),
     vyora: seedVyora(seed, VYORA_DEMO_KEY),
-    aila: seedAila(seed),
+    aila: ailaWorld(seed),
   };
 }

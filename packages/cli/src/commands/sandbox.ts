@@ -1,5 +1,6 @@
 import {
   DEFAULT_SANDBOX_PORT,
+  MAX_AILA_ORGANIZATIONS,
   MAX_VYORA_WORKSPACES,
   relayRoot,
   RelayWiringError,
@@ -23,13 +24,14 @@ function wholeNumber(flag: string, raw: string, min: number, max: number): numbe
 
 export const sandbox = defineCommand({
   name: 'sandbox',
-  usage: '[--port 4010] [--host 127.0.0.1] [--seed N] [--vyora-workspaces N] [--relay URL [--relay-token T]]',
+  usage: '[--port 4010] [--host 127.0.0.1] [--seed N] [--vyora-workspaces N] [--aila-organizations N] [--relay URL [--relay-token T]]',
   summary: 'run the provider simulator',
   flags: {
     port: { type: 'string' },
     host: { type: 'string' },
     seed: { type: 'string' },
     'vyora-workspaces': { type: 'string' },
+    'aila-organizations': { type: 'string' },
     relay: { type: 'string' },
     'relay-token': { type: 'string' },
   },
@@ -43,6 +45,9 @@ Options:
   --seed N              seed of the generated data: the same seed gives the same agents, calls, contacts
   --vyora-workspaces N  simulate N Vyora workspaces (default 1, at most ${MAX_VYORA_WORKSPACES}), each with its own
                         key, webhook secret, agents, credits and calls; prints each key and secret
+  --aila-organizations N
+                        simulate N Aila organizations (default 1, at most ${MAX_AILA_ORGANIZATIONS}), each with its
+                        own key, team, contacts, calls and webhook endpoints; prints each key
   --relay URL           post the default Vyora workspace's call events to URL/hooks/vyora, signed
                         with the demo secret ${VYORA_DEMO_WEBHOOK_SECRET}; prints the export lines
                         (VYORA_WEBHOOK_SECRET among them) for the relay's terminal. For the other
@@ -60,6 +65,7 @@ Examples:
     const port = parsePort(flags.port, DEFAULT_SANDBOX_PORT);
     const seed = flags.seed === undefined ? undefined : wholeNumber('seed', flags.seed, 0, Number.MAX_SAFE_INTEGER);
     const workspaces = flags['vyora-workspaces'] === undefined ? 1 : wholeNumber('vyora-workspaces', flags['vyora-workspaces'], 1, MAX_VYORA_WORKSPACES);
+    const organizations = flags['aila-organizations'] === undefined ? 1 : wholeNumber('aila-organizations', flags['aila-organizations'], 1, MAX_AILA_ORGANIZATIONS);
     const token = flags['relay-token'];
     ctx.addSecret(token);
     if (token !== undefined && flags.relay === undefined) throw new UsageError('--relay-token needs --relay URL', { field: '--relay-token' });
@@ -80,6 +86,7 @@ Examples:
         ...(flags.host !== undefined ? { host: flags.host } : {}),
         ...(seed !== undefined ? { seed } : {}),
         vyoraWorkspaces: Array.from({ length: workspaces - 1 }, () => ({})),
+        ailaOrganizations: Array.from({ length: organizations - 1 }, () => ({})),
         ...(flags.verbose ? { logger: { info: (line: string) => void writeLine(ctx.io.stderr, line) } } : {}),
       });
     } catch (e) {

@@ -1,7 +1,8 @@
 import type { ProviderId } from '@callbridge/core';
+import type { NewAilaOrganization } from '../providers/aila/organizations';
 import type { NewVyoraWorkspace, VyoraWebhookChange } from '../providers/vyora/workspaces';
 import { FaultSpecError, type Fault } from '../support/faults';
-import { AdminInputError, bodyObject, creditsField, onlyFields, optionalNumber, optionalStringList, providerField, requiredString } from './admin-input';
+import { AdminInputError, bodyObject, creditsField, onlyFields, optionalNumber, optionalString, optionalStringList, providerField, requiredString } from './admin-input';
 
 /** What the admin endpoints can do; the running sandbox implements it. */
 export interface AdminOps {
@@ -15,13 +16,15 @@ export interface AdminOps {
   setVyoraCredits(credits: number): unknown;
   advanceCall(provider: 'vyora' | 'aila' | 'ayra', id: string, to: string | undefined): unknown;
   fastForward(): unknown;
-  emitAila(event: string, data: unknown): unknown;
+  emitAila(event: string, data: unknown, organizationId: string | undefined): unknown;
   deliveries(): unknown;
   listVyoraWorkspaces(): unknown;
   getVyoraWorkspace(id: string): unknown;
   createVyoraWorkspace(input: NewVyoraWorkspace): unknown;
   setVyoraWorkspaceWebhook(id: string, change: VyoraWebhookChange): unknown;
   setVyoraWorkspaceCredits(id: string, credits: number): unknown;
+  listAilaOrganizations(): unknown;
+  createAilaOrganization(input: NewAilaOrganization): unknown;
 }
 
 export type AdminMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -182,11 +185,11 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   {
     method: 'POST',
     path: '/aila/events',
-    body: '{event, data?}',
-    summary: "send an Aila event to the organization's subscribed webhook endpoints now",
+    body: '{event, data?, organization_id?}',
+    summary: "send an Aila event to an organization's subscribed webhook endpoints now (default: the default organization's)",
     run: (ops, req) => {
       const b = bodyObject(req.body);
-      return ok(ops.emitAila(requiredString(b, 'event'), b['data'] ?? {}));
+      return ok(ops.emitAila(requiredString(b, 'event'), b['data'] ?? {}, optionalString(b, 'organization_id')));
     },
   },
   { method: 'GET', path: '/deliveries', summary: 'webhook deliveries so far, newest last, with their attempts and exact bodies', run: (ops) => ok(ops.deliveries()) },
@@ -229,6 +232,23 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       const b = bodyObject(req.body);
       onlyFields(b, ['credits']);
       return ok(ops.setVyoraWorkspaceCredits(req.params['id'] as string, creditsField(b)));
+    },
+  },
+  {
+    method: 'GET',
+    path: '/aila/organizations',
+    summary: 'the Aila organizations (the default first): id, name and API key',
+    run: (ops) => ok(ops.listAilaOrganizations()),
+  },
+  {
+    method: 'POST',
+    path: '/aila/organizations',
+    body: '{name?, api_key?, organization_id?}',
+    summary: 'add an Aila organization reached by its own key, with its own team, contacts, calls and webhook endpoints',
+    run: (ops, req) => {
+      const b = bodyObject(req.body);
+      onlyFields(b, ['name', 'api_key', 'organization_id']);
+      return { status: 201, body: ops.createAilaOrganization({ name: b['name'], apiKey: b['api_key'], organizationId: b['organization_id'] }) };
     },
   },
 ];

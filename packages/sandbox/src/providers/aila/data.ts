@@ -1,7 +1,7 @@
 import { hashString, Rng, uniqueId } from '../../support/random';
 import { iso } from '../types';
 
-/** Aila's world: one organization, its team, contacts, processed calls and webhook endpoints. */
+/** Aila's world: per organization its team, contacts, processed calls and webhook endpoints. */
 
 export const AILA_ORGANIZATION_ID = 'org_5tq81';
 
@@ -167,15 +167,37 @@ function documented(): { call: AilaCall; contact: AilaContact; users: AilaUser[]
   };
 }
 
-export function seedAila(seed: number): AilaState {
-  const rng = Rng.for(seed, 'aila');
+/** Every organization's data, each seeded the first time it is used. */
+export interface AilaWorld {
+  seed: number;
+  organizations: Map<string, AilaState>;
+}
+
+export function ailaWorld(seed: number): AilaWorld {
+  return { seed, organizations: new Map() };
+}
+
+/** An organization's data: the documented examples live in the default organization only. */
+export function ailaOf(world: AilaWorld, organizationId: string): AilaState {
+  let state = world.organizations.get(organizationId);
+  if (!state) {
+    state = seedAila(world.seed, organizationId);
+    world.organizations.set(organizationId, state);
+  }
+  return state;
+}
+
+export function seedAila(seed: number, organizationId = AILA_ORGANIZATION_ID): AilaState {
+  const own = organizationId === AILA_ORGANIZATION_ID;
+  // The default organization keeps the stream it always had, so a seed gives the same data as before.
+  const rng = Rng.for(seed, own ? 'aila' : `aila:${organizationId}`);
   const doc = documented();
   const taken = new Set<string>(['usr_12ab', 'usr_34cd', 'ct_77xy', 'call_8f3k2m']);
-  const users = [...doc.users];
+  const users = own ? [...doc.users] : doc.users.map((u) => ({ id: uniqueId(rng, 'usr_', 4, taken), name: u.name }));
   for (const name of ['Luis Romero', 'Hannah Brooks', 'Devon Price', 'Mei Tanaka', 'Chris Okoye', 'Ana Ruiz']) {
     users.push({ id: uniqueId(rng, 'usr_', 4, taken), name });
   }
-  const contacts: AilaContact[] = [doc.contact];
+  const contacts: AilaContact[] = own ? [doc.contact] : [];
   const cFrom = Date.parse('2024-09-01T00:00:00Z');
   const cTo = Date.parse('2025-03-01T00:00:00Z');
   for (let i = 0; i < 109; i++) {
@@ -192,7 +214,7 @@ export function seedAila(seed: number): AilaState {
       extra: {},
     });
   }
-  const calls: AilaCall[] = [doc.call];
+  const calls: AilaCall[] = own ? [doc.call] : [];
   const from = Date.parse('2024-12-01T14:00:00Z');
   const to = Date.parse('2025-03-04T15:00:00Z');
   for (let i = 0; i < 149; i++) {
@@ -223,5 +245,5 @@ export function seedAila(seed: number): AilaState {
       extra: {},
     });
   }
-  return { organizationId: AILA_ORGANIZATION_ID, users, contacts, calls, webhooks: [] };
+  return { organizationId, users, contacts, calls, webhooks: [] };
 }

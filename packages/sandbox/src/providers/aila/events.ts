@@ -3,7 +3,7 @@ import type { Runtime } from '../../runtime';
 import type { DeliveryRecord } from '../../webhooks/deliverer';
 import { hashString } from '../../support/random';
 import { iso } from '../types';
-import { analysisFor, qualityFor, transcriptFor, type AilaCall, type AilaEvent } from './data';
+import { analysisFor, qualityFor, transcriptFor, type AilaCall, type AilaEvent, type AilaState } from './data';
 
 /** Assumed, like the signature scheme: the documents only say "HMAC-signed HTTP POSTs". */
 export const AILA_USER_AGENT = 'Aila-Webhooks/1.0';
@@ -28,8 +28,7 @@ export function ailaWebhookHeaders(
 }
 
 /** Posts an event to every active endpoint of the organization subscribed to it. */
-export function emitAila(runtime: Runtime, event: AilaEvent, data: unknown, only?: string): DeliveryRecord[] {
-  const state = runtime.world.aila;
+export function emitAila(runtime: Runtime, state: AilaState, event: AilaEvent, data: unknown, only?: string): DeliveryRecord[] {
   const targets = state.webhooks.filter((w) => w.active && w.events.includes(event) && (only === undefined || w.id === only));
   if (targets.length === 0) return [];
   const body = JSON.stringify(ailaEnvelope(`evt_${runtime.world.ids.hex(10)}`, event, iso(runtime.clock.now()), data));
@@ -44,8 +43,7 @@ function fails(call: AilaCall): boolean {
 }
 
 /** What processing a call produces, and the events it raises, in order. */
-function finishProcessing(runtime: Runtime, call: AilaCall): void {
-  const state = runtime.world.aila;
+function finishProcessing(runtime: Runtime, state: AilaState, call: AilaCall): void {
   const now = runtime.clock.now();
   if (fails(call)) {
     call.status = 'failed';
@@ -64,14 +62,14 @@ function finishProcessing(runtime: Runtime, call: AilaCall): void {
   call.checklist = quality.checklist;
 
   const h = hashString(`${call.id}:tasks`);
-  emitAila(runtime, 'call.completed', {
+  emitAila(runtime, state, 'call.completed', {
     call_id: call.id,
     user_id: call.user_id,
     contact_id: call.contact_id,
     status: call.status,
     duration_seconds: call.duration_seconds,
   });
-  emitAila(runtime, 'call.data.extracted', {
+  emitAila(runtime, state, 'call.data.extracted', {
     call_id: call.id,
     contact_id: call.contact_id,
     fields: {
@@ -83,7 +81,7 @@ function finishProcessing(runtime: Runtime, call: AilaCall): void {
   });
   if (h % 4 !== 0) {
     const taskId = `task_${runtime.world.ids.alnum(6)}`;
-    emitAila(runtime, 'task.created', {
+    emitAila(runtime, state, 'task.created', {
       task_id: taskId,
       call_id: call.id,
       title: `Follow up with ${contact?.name ?? 'the borrower'}`,
@@ -91,12 +89,12 @@ function finishProcessing(runtime: Runtime, call: AilaCall): void {
       due_date: iso(now + 2 * 86_400_000).slice(0, 10),
     });
     if (contact) {
-      emitAila(runtime, 'task.synced', { task_id: taskId, call_id: call.id, crm: 'Salesforce', external_id: `00T${runtime.world.ids.alnum(12)}` });
+      emitAila(runtime, state, 'task.synced', { task_id: taskId, call_id: call.id, crm: 'Salesforce', external_id: `00T${runtime.world.ids.alnum(12)}` });
     }
   }
   const loan = call.metadata?.['loan_number'];
   if (typeof loan === 'string' && loan) {
-    emitAila(runtime, 'mismo.ready', {
+    emitAila(runtime, state, 'mismo.ready', {
       call_id: call.id,
       loan_number: loan,
       mismo_version: '3.4',
@@ -106,10 +104,11 @@ function finishProcessing(runtime: Runtime, call: AilaCall): void {
 }
 
 /** Starts an uploaded call on its way: queued, processing, then processed (or failed). */
-export function startProcessing(runtime: Runtime, call: AilaCall): void {
-  const still = (): boolean => runtime.world.aila.calls.includes(call);
+export function startProcessing(runtime: Runtime, state: AilaState, call: AilaCall): void {
+  // A reset replaces the world; a step left from the old one must not touch the new.
+  const still = (): boolean => runtime.world.aila.organizations.get(state.organizationId)?.calls.includes(call) === true;
   runtime.lifecycles.start(`aila:${call.id}`, [
     { to: 'processing', delayMs: runtime.timings.ringMs, run: () => void (still() && (call.status = 'processing')) },
-    { to: 'processed', delayMs: runtime.timings.processingMs, run: () => void (still() && finishProcessing(runtime, call)) },
+    { to: 'processed', delayMs: runtime.timings.processingMs, run: () => void (still() && finishProcessing(runtime, state, call)) },
   ]);
 }

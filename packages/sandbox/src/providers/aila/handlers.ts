@@ -2,7 +2,7 @@ import { ApiFailure, BadInput } from '../../support/failure';
 import { bodyObject, readDate, readEmail, readEnum, readKeyValue, readNumber, readPhone, readString, readUrl, type Source } from '../../support/input';
 import { offsetOf, pageSize } from '../../support/paging';
 import { iso, type Caller, type Handler, type HandlerContext } from '../types';
-import { AILA_EVENTS, type AilaCall, type AilaContact, type AilaEvent, type AilaState, type AilaWebhook } from './data';
+import { AILA_EVENTS, ailaOf, type AilaCall, type AilaContact, type AilaEvent, type AilaState, type AilaWebhook } from './data';
 import { emitAila, startProcessing } from './events';
 
 const LIMIT_DEFAULT = 50;
@@ -13,6 +13,11 @@ const ok = (data: unknown, meta?: Record<string, unknown>): Record<string, unkno
 
 function requireWrite(caller: Caller): void {
   if (caller.readOnly) throw new ApiFailure(403, 'FORBIDDEN', 'Insufficient permissions: this API key is read-only', { required: 'write' });
+}
+
+/** The data of the organization the caller's key belongs to. */
+function orgOf(ctx: HandlerContext): AilaState {
+  return ailaOf(ctx.runtime.world.aila, ctx.runtime.aila.forKey(ctx.caller.key).id);
 }
 
 function notFound(what: string, id: string | undefined): ApiFailure {
@@ -77,7 +82,7 @@ const byStartDesc = (a: AilaCall, b: AilaCall): number =>
 const callsList: Handler = (ctx) => {
   const range = dateRange(ctx.query);
   const userId = readString(ctx.query, 'user_id', { min: 1 });
-  const items = ctx.runtime.world.aila.calls
+  const items = orgOf(ctx).calls
     .filter((c) => within(c.started_at, range) && (userId === undefined || c.user_id === userId))
     .sort(byStartDesc);
   return { body: page(ctx, items, callSummary) };
@@ -85,7 +90,7 @@ const callsList: Handler = (ctx) => {
 
 function findCall(ctx: HandlerContext): AilaCall {
   const id = ctx.params['call_id'];
-  const call = ctx.runtime.world.aila.calls.find((c) => c.id === id);
+  const call = orgOf(ctx).calls.find((c) => c.id === id);
   if (!call) throw notFound('Call', id);
   return call;
 }
@@ -153,10 +158,10 @@ function queued(c: AilaCall): Record<string, unknown> {
 
 const callsUpload: Handler = (ctx) => {
   requireWrite(ctx.caller);
-  const state = ctx.runtime.world.aila;
+  const state = orgOf(ctx);
   const call = readUpload(state, bodyObject(ctx.body), '', ctx);
   state.calls.push(call);
-  startProcessing(ctx.runtime, call);
+  startProcessing(ctx.runtime, state, call);
   return { status: 201, body: ok(queued(call)) };
 };
 
@@ -166,7 +171,7 @@ const callsBatchUpload: Handler = (ctx) => {
   const items = body['calls'];
   if (!Array.isArray(items)) throw new BadInput('calls', 'must be a list of 1 to 100 calls');
   if (items.length < 1 || items.length > BATCH_MAX) throw new BadInput('calls', `must hold 1 to ${BATCH_MAX} calls (got ${items.length})`);
-  const state = ctx.runtime.world.aila;
+  const state = orgOf(ctx);
   const accepted: AilaCall[] = [];
   const errors: Array<{ index: number; field: string; message: string }> = [];
   items.forEach((item, index) => {
@@ -184,7 +189,7 @@ const callsBatchUpload: Handler = (ctx) => {
     const first = errors[0] as { field: string; message: string };
     throw new ApiFailure(400, 'VALIDATION_ERROR', `No call in the batch was valid: ${first.message}`, { field: first.field, errors });
   }
-  for (const call of accepted) startProcessing(ctx.runtime, call);
+  for (const call of accepted) startProcessing(ctx.runtime, state, call);
   return {
     status: 201,
     body: ok({
@@ -198,13 +203,13 @@ const callsBatchUpload: Handler = (ctx) => {
 };
 
 const contactsList: Handler = (ctx) => {
-  const items = [...ctx.runtime.world.aila.contacts].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  const items = [...orgOf(ctx).contacts].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   return { body: page(ctx, items, contactView) };
 };
 
 function findContact(ctx: HandlerContext): AilaContact {
   const id = ctx.params['contact_id'];
-  const c = ctx.runtime.world.aila.contacts.find((x) => x.id === id);
+  const c = orgOf(ctx).contacts.find((x) => x.id === id);
   if (!c) throw notFound('Contact', id);
   return c;
 }
@@ -234,7 +239,7 @@ const contactsUpdate: Handler = (ctx) => {
 
 const teamMetrics: Handler = (ctx) => {
   const range = dateRange(ctx.query);
-  const state = ctx.runtime.world.aila;
+  const state = orgOf(ctx);
   const raw = readString(ctx.query, 'user_ids');
   const ids = raw === undefined ? undefined : raw.split(',').map((s) => s.trim());
   if (ids?.some((id) => id === '')) throw new BadInput('user_ids', 'must be a comma-separated list of user ids without empty items');
@@ -258,7 +263,7 @@ const teamMetrics: Handler = (ctx) => {
 
 /** The organization in the path must be the key's own; another's is a permissions problem. */
 function ownOrganization(ctx: HandlerContext): AilaState {
-  const state = ctx.runtime.world.aila;
+  const state = orgOf(ctx);
   const org = ctx.params['organization_id'];
   if (org !== state.organizationId) {
     throw new ApiFailure(403, 'FORBIDDEN', `Insufficient permissions: this API key does not belong to organization ${org}`, {
@@ -295,7 +300,7 @@ const webhooksCreate: Handler = (ctx) => {
   };
   state.webhooks.push(hook);
   // A new endpoint subscribed to test.ping gets one at once, so its owner sees it work.
-  if (hook.events.includes('test.ping')) emitAila(ctx.runtime, 'test.ping', {}, hook.id);
+  if (hook.events.includes('test.ping')) emitAila(ctx.runtime, state, 'test.ping', {}, hook.id);
   return { status: 201, body: ok({ ...webhookView(hook), secret: hook.secret }) };
 };
 

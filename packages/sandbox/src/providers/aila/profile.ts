@@ -1,7 +1,8 @@
 import { ApiFailure } from '../../support/failure';
 import type { RateDecision } from '../../support/rate-limit';
-import { bearerToken, failureTable, isReadOnlyKey, isRevokedKey, type ProviderProfile } from '../types';
+import { bearerToken, failureTable, isReadOnlyKey, type ProviderProfile } from '../types';
 import { ailaHandlers } from './handlers';
+import { AILA_DEMO_KEY, AILA_READONLY_KEY, isAilaKey } from './keys';
 
 /**
  * Aila as documented: `{success, data, meta}` bodies, `{success:false, error:{code,message,
@@ -10,9 +11,7 @@ import { ailaHandlers } from './handlers';
  * a bearer token, as core assumes.
  */
 
-export const AILA_DEMO_KEY = 'aila_test_callbridge_sandbox';
-export const AILA_READONLY_KEY = 'aila_test_callbridge_readonly';
-const KEY_SHAPE = /^aila_[A-Za-z0-9_]+$/;
+export { AILA_DEMO_KEY, AILA_READONLY_KEY } from './keys';
 
 /** Bad field → the documented VALIDATION_ERROR, `details: {field, expected}`. */
 function validation(field: string, rule: string): ApiFailure {
@@ -26,11 +25,11 @@ export const ailaProfile: ProviderProfile = {
   id: 'aila',
   demoKey: AILA_DEMO_KEY,
   readOnlyKey: AILA_READONLY_KEY,
-  keyRule: `Authorization: Bearer ${AILA_DEMO_KEY}, or any key shaped aila_…; a key containing "readonly" may read but not write (403)`,
+  keyRule: `Authorization: Bearer ${AILA_DEMO_KEY} or an organization's key (GET /_sandbox/aila/organizations); any other aila_… key reaches the default organization; a key containing "readonly" may read but not write (403)`,
   authenticate(headers) {
     const key = bearerToken(headers);
     if (!key) throw new ApiFailure(401, 'UNAUTHORIZED', 'Missing API key', { header: 'Authorization', expected: 'Bearer <API key>' });
-    if (!KEY_SHAPE.test(key) || isRevokedKey(key)) throw new ApiFailure(401, 'UNAUTHORIZED', 'Invalid API key', null);
+    if (!isAilaKey(key)) throw new ApiFailure(401, 'UNAUTHORIZED', 'Invalid API key', null);
     return { key, readOnly: isReadOnlyKey(key) };
   },
   errorBody: (f) => ({ success: false, error: { code: f.code, message: f.message, details: f.details } }),

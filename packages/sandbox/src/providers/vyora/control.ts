@@ -40,3 +40,9 @@ export const ADMIN_FIELD: FieldNamer = (f) => SNAKE[f] ?? f;
 export function setCredits(runtime: Runtime, ws: VyoraWorkspace, credits: number): void {
   spaceOf(runtime.world.vyora, ws.id).credits = credits;
 }
+
+/** The default workspace's webhook as the admin API has always shown it: never the secret. */
+export function defaultWebhookJson(runtime: Runtime): Record<string, unknown> | null {
+  const ws = runtime.vyora.default;
+  return ws.url === undefined ? null : { url: ws.url, events: [...ws.events], secret_set: true };
+}
