@@ -1,6 +1,7 @@
 import type { VyoraWorkspaceInfo } from './providers/vyora/control';
 import { VYORA_DEMO_WEBHOOK_SECRET } from './providers/vyora/workspaces';
 import type { RunningSandbox } from './sandbox';
+import { sendRaw } from './webhooks/post';
 
 /**
  * Points the sandbox's Vyora webhooks at a relay, so a newcomer gets a call delivered
@@ -80,27 +81,23 @@ function isSource(v: unknown): v is Source {
   return typeof o === 'object' && o !== null && typeof o.id === 'string' && typeof o.name === 'string' && typeof o.hook_url === 'string' && /^https?:\/\//i.test(o.hook_url) && URL.canParse(o.hook_url);
 }
 
+/** The relay's answers are small; a listing of every source stays well under this. */
+const MAX_ANSWER = 4 * 1024 * 1024;
+
 async function relayRequest(method: string, url: string, token: string, timeoutMs: number, body?: unknown): Promise<unknown> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method,
-      headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (e) {
-    const cause = e instanceof Error ? ((e.cause as Error | undefined)?.message ?? e.message) : String(e);
-    throw new RelayWiringError(`could not reach the relay at ${url}: ${cause}. Start the relay first, or leave out the token to wire it by hand.`, url);
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const headers = { authorization: `Bearer ${token}`, accept: 'application/json', ...(text !== undefined ? { 'content-type': 'application/json' } : {}) };
+  const res = await sendRaw(method, url, text, headers, timeoutMs, { maxText: MAX_ANSWER });
+  if (res.status === null) {
+    throw new RelayWiringError(`could not reach the relay at ${url}: ${res.error ?? 'no answer'}. Start the relay first, or leave out the token to wire it by hand.`, url);
   }
-  const text = await res.text();
   let parsed: unknown;
   try {
-    parsed = text === '' ? undefined : (JSON.parse(text) as unknown);
+    parsed = res.text === '' ? undefined : (JSON.parse(res.text) as unknown);
   } catch {
     parsed = undefined;
   }
-  if (!res.ok) {
+  if (res.status < 200 || res.status > 299) {
     const said = (parsed as { error?: { message?: unknown } } | undefined)?.error?.message;
     const why =
       res.status === 401 || res.status === 403
@@ -109,7 +106,7 @@ async function relayRequest(method: string, url: string, token: string, timeoutM
           ? 'this relay has no /v1/sources (it predates sources)'
           : typeof said === 'string'
             ? said
-            : text.slice(0, 200);
+            : res.text.slice(0, 200);
     throw new RelayWiringError(`${method} ${url} answered ${res.status}: ${why}`, url, res.status);
   }
   return parsed;

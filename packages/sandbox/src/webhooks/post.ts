@@ -15,13 +15,20 @@ const MAX_TEXT = 2_000;
  * POSTs raw bytes and waits for the answer. One connection per request (`agent: false`),
  * so a delivery leaves no pooled socket behind to hold a process or a test open.
  */
-export function postRaw(
+export function postRaw(url: string, body: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<PostResult> {
+  return sendRaw('POST', url, body, headers, timeoutMs, { ...(signal ? { signal } : {}) });
+}
+
+/** Any method, as postRaw; `maxText` caps the answer kept (default 2,000 characters). */
+export function sendRaw(
+  method: string,
   url: string,
-  body: string,
+  body: string | undefined,
   headers: Record<string, string>,
   timeoutMs: number,
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal; maxText?: number } = {},
 ): Promise<PostResult> {
+  const { signal, maxText = MAX_TEXT } = options;
   return new Promise((resolve) => {
     let target: URL;
     try {
@@ -45,19 +52,19 @@ export function postRaw(
     const req = lib.request(
       target,
       {
-        method: 'POST',
+        method,
         agent: false,
-        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        headers: { ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) },
         ...(signal ? { signal } : {}),
       },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (c: Buffer) => {
-          if (size < MAX_TEXT) chunks.push(c);
+          if (size < maxText) chunks.push(c);
           size += c.length;
         });
-        res.on('end', () => finish({ status: res.statusCode ?? null, text: Buffer.concat(chunks).toString('utf8').slice(0, MAX_TEXT) }));
+        res.on('end', () => finish({ status: res.statusCode ?? null, text: Buffer.concat(chunks).toString('utf8').slice(0, maxText) }));
         res.on('error', (e) => finish({ status: res.statusCode ?? null, text: '', error: e.message }));
       },
     );
