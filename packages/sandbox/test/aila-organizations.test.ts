@@ -100,6 +100,17 @@ describe('Aila organizations over the admin API', () => {
     expect(hooks.status).toBe(200);
   });
 
+  test('a generated id or key never clashes with one given earlier', async () => {
+    const s = await startSandbox();
+    try {
+      s.aila.addOrganization({ organizationId: 'org_sandbox3', apiKey: 'aila_test_callbridge_org_sandbox4' });
+      const next = await request(`${s.url}/_sandbox/aila/organizations`, { method: 'POST', body: {} });
+      expect(next).toMatchObject({ status: 201, body: { id: 'org_sandbox4', name: 'Organization 3', api_key: 'aila_test_callbridge_org_sandbox4_2' } });
+    } finally {
+      await s.close();
+    }
+  });
+
   test('bad input is refused naming the field, and changes nothing', async () => {
     const before = (await admin('/aila/organizations')).body;
     const cases: Array<[string, unknown, number, string]> = [

@@ -264,6 +264,17 @@ describe('workspaces over the admin API', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  test("a generated key never clashes with one given earlier", async () => {
+    const s = await startSandbox();
+    try {
+      expect(s.vyora.addWorkspace({ apiKey: 'vya_test_callbridge_ws_3' }).id).toBe('ws_2');
+      const third = await request(`${s.url}/_sandbox/vyora/workspaces`, { method: 'POST', body: {} });
+      expect(third).toMatchObject({ status: 201, body: { id: 'ws_3', api_key: 'vya_test_callbridge_ws_3_2' } });
+    } finally {
+      await s.close();
+    }
+  });
+
   test(`at most ${MAX_VYORA_WORKSPACES} workspaces: the next is refused and nothing is added`, async () => {
     const s = await startSandbox();
     try {

@@ -39,12 +39,13 @@ export interface AccountKind {
 export class Accounts<T extends Account> {
   readonly #byId = new Map<string, T>();
   readonly #byKey = new Map<string, T>();
+  readonly #default: T;
 
   constructor(
     private readonly kind: AccountKind,
     first: T,
   ) {
-    this.add(first);
+    this.#default = this.add(first);
   }
 
   get max(): number {
@@ -52,7 +53,7 @@ export class Accounts<T extends Account> {
   }
 
   get default(): T {
-    return this.list()[0] as T;
+    return this.#default;
   }
 
   get size(): number {
@@ -88,6 +89,20 @@ export class Accounts<T extends Account> {
   /** Refuses an id another account has (409). */
   checkFreeId(id: string, field: string): void {
     if (this.#byId.has(id)) throw new AdminInputError(field, `is already the id of a ${this.kind.what}`, 409);
+  }
+
+  /** `candidate`, or the first of `candidate_2`, `candidate_3`, … no account has as its key: a generated key never clashes with a given one. */
+  protected freeKey(candidate: string): string {
+    let key = candidate;
+    for (let k = 2; this.#byKey.has(key); k++) key = `${candidate}_${k}`;
+    return key;
+  }
+
+  /** The first of `<prefix><from>`, `<prefix><from + 1>`, … no account has as its id. */
+  protected freeId(prefix: string, from: number): string {
+    let n = from;
+    while (this.#byId.has(`${prefix}${n}`)) n++;
+    return `${prefix}${n}`;
   }
 
   protected add(account: T): T {

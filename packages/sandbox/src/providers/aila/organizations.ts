@@ -37,10 +37,10 @@ export class AilaOrganizations extends Accounts<AilaOrganization> {
   create(input: NewAilaOrganization, name: FieldNamer<OrganizationField>): AilaOrganization {
     this.checkRoom();
     const n = this.size + 1;
-    const id = input.organizationId === undefined ? `org_sandbox${n}` : checkText(input.organizationId, name('organizationId'), 44);
+    const id = input.organizationId === undefined ? this.freeId('org_sandbox', n) : checkText(input.organizationId, name('organizationId'), 44);
     if (!ID_SHAPE.test(id)) throw new AdminInputError(name('organizationId'), 'must be shaped org_… (letters and digits)');
     this.checkFreeId(id, name('organizationId'));
-    const apiKey = input.apiKey === undefined ? `aila_test_callbridge_${id}` : checkText(input.apiKey, name('apiKey'), 200);
+    const apiKey = input.apiKey === undefined ? this.freeKey(`aila_test_callbridge_${id}`) : checkText(input.apiKey, name('apiKey'), 200);
     if (!isAilaKey(apiKey)) throw new AdminInputError(name('apiKey'), 'must be shaped aila_… (letters, digits and _) and not contain "revoked"');
     this.checkFreeKey(apiKey, name('apiKey'));
     return this.add({ id, name: input.name === undefined ? `Organization ${n}` : checkText(input.name, name('name'), 100), apiKey });

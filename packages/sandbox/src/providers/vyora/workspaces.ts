@@ -79,8 +79,8 @@ export class VyoraWorkspaces extends Accounts<VyoraWorkspace> {
   create(input: NewVyoraWorkspace, name: FieldNamer): VyoraWorkspace {
     this.checkRoom();
     const n = this.size + 1;
-    const id = `ws_${n}`;
-    const apiKey = input.apiKey === undefined ? `vya_test_callbridge_${id}` : checkText(input.apiKey, name('apiKey'), 200);
+    const id = this.freeId('ws_', n);
+    const apiKey = input.apiKey === undefined ? this.freeKey(`vya_test_callbridge_${id}`) : checkText(input.apiKey, name('apiKey'), 200);
     if (!isVyoraKey(apiKey)) throw new AdminInputError(name('apiKey'), 'must be shaped vya_… (letters, digits, _ and -) and not contain "revoked"');
     this.checkFreeKey(apiKey, name('apiKey'));
     return this.add({
