@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { Clock } from '@callbridge/core';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { RelayConfig } from '../config';
 import type { RelayMetrics } from '../metrics';
@@ -16,6 +17,7 @@ import { errorBody, HttpError } from './replies';
 import { requestId } from './request-id';
 import { registerSubscriptionRoutes } from './subscriptions';
 import { registerSystemRoutes } from './system';
+import { validatorCompiler } from './validate';
 
 export interface AppDeps {
   config: RelayConfig;
@@ -55,6 +57,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       return server;
     },
   });
+
+  // Each route's zod schemas validate its request and serialize its answers.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
