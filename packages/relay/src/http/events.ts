@@ -1,19 +1,47 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AppDeps } from './app';
-import type { AttemptRecord, DeliveryRecord, DeliveryState, StoredEvent } from '../storage/types';
+import type { AttemptRecord, DeliveryRecord, StoredEvent } from '../storage/types';
 import { HttpError } from './replies';
-import { asObject, invalid, limitParam, oneOf, optionalString, rejectUnknown } from './validate';
+import { answer, failure, idParams, INVALID, page } from './schemas/common';
+import {
+  Attempt,
+  DeliveriesQuery,
+  DeliveriesReplayBody,
+  Delivery,
+  DeliveryIdParams,
+  DeliveryState,
+  Event,
+  EventReplayBody,
+  EventsQuery,
+  ReplayResult,
+} from './schemas/events';
 
 /**
  * `/v1/events` and `/v1/deliveries`: what arrived, what happened to each delivery, and
  * replays — of one event, one delivery, or every delivery a filter selects (the usual
  * case: every dead delivery of one subscription once its receiver is fixed).
+ *
+ * Storage does not record an event's source yet: these routes take and answer the other
+ * fields of ./schemas/events, picked, so each field is still defined once.
  */
-const STATES: readonly DeliveryState[] = ['pending', 'succeeded', 'dead', 'cancelled'];
+export const EventAnswer = Event.omit({ source: true, test: true }).meta({ id: 'Event' });
+export const DeliveryAnswer = Delivery.omit({ source: true }).meta({ id: 'Delivery' });
+const EventDetailAnswer = EventAnswer.extend({ deliveries: z.array(DeliveryAnswer), attempts: z.array(Attempt) });
+const EventsListQuery = EventsQuery.omit({ source: true });
+const DeliveriesListQuery = DeliveriesQuery.omit({ source: true });
+const BulkReplayBody = DeliveriesReplayBody.unwrap()
+  .omit({ source: true })
+  .extend({ state: DeliveryState.exclude(['cancelled']).default('dead').describe('Which deliveries to send again; dead by default.') })
+  .default({ state: 'dead' });
+const EventParams = idParams('Event id (evt_…)');
+const QUEUED = answer('Queued.', ReplayResult);
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const iso = (ms: number): string => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
-export function eventJson(e: StoredEvent): Record<string, unknown> {
+export function eventJson(e: StoredEvent): z.output<typeof EventAnswer> {
   return {
     id: e.id,
     type: e.type,
@@ -24,7 +52,7 @@ export function eventJson(e: StoredEvent): Record<string, unknown> {
   };
 }
 
-export function deliveryJson(d: DeliveryRecord): Record<string, unknown> {
+export function deliveryJson(d: DeliveryRecord): z.output<typeof DeliveryAnswer> {
   return {
     id: d.id,
     event_id: d.eventId,
@@ -33,7 +61,7 @@ export function deliveryJson(d: DeliveryRecord): Record<string, unknown> {
     subscription_id: d.subscriptionId,
     state: d.state,
     attempts: d.attempts,
-    next_attempt_at: iso(d.nextAttemptAt),
+    next_attempt_at: isoOrNull(d.nextAttemptAt),
     last_status: d.lastStatus,
     last_error: d.lastError,
     created_at: iso(d.createdAt),
@@ -41,7 +69,7 @@ export function deliveryJson(d: DeliveryRecord): Record<string, unknown> {
   };
 }
 
-function attemptJson(a: AttemptRecord): Record<string, unknown> {
+function attemptJson(a: AttemptRecord): z.output<typeof Attempt> {
   return {
     delivery_id: a.deliveryId,
     subscription_id: a.subscriptionId,
@@ -55,113 +83,167 @@ function attemptJson(a: AttemptRecord): Record<string, unknown> {
   };
 }
 
-function cursorOf(q: Record<string, unknown>): string | undefined {
-  const c = q['cursor'];
-  return typeof c === 'string' && c !== '' ? c : undefined;
-}
-
-export function registerEventRoutes(v1: FastifyInstance, deps: AppDeps): void {
+export function registerEventRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const v1 = app.withTypeProvider<ZodTypeProvider>();
   const { storage, clock } = deps;
 
-  v1.get('/events', async (req) => {
-    const q = req.query as Record<string, unknown>;
-    const provider = optionalString(q, 'provider', 40);
-    const type = optionalString(q, 'type', 200);
-    const cursor = cursorOf(q);
-    const page = await storage.listEvents({
-      limit: limitParam(q, 25, 100),
-      ...(provider ? { provider } : {}),
-      ...(type ? { type } : {}),
-      ...(cursor ? { cursor } : {}),
-    });
-    return { data: page.items.map(eventJson), next_cursor: page.nextCursor };
-  });
+  v1.get(
+    '/events',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'List events, newest first',
+        querystring: EventsListQuery,
+        response: { 200: answer('A page.', page(EventAnswer)), 400: INVALID },
+      },
+    },
+    async (req) => {
+      const { provider, type, cursor, limit } = req.query;
+      const page = await storage.listEvents({
+        limit,
+        ...(provider ? { provider } : {}),
+        ...(type ? { type } : {}),
+        ...(cursor ? { cursor } : {}),
+      });
+      return { data: page.items.map(eventJson), next_cursor: page.nextCursor };
+    },
+  );
 
-  v1.get('/events/:id', async (req) => {
-    const { id } = req.params as { id: string };
-    const event = await storage.getEvent(id);
-    if (!event) throw new HttpError(404, 'not_found', `no event ${id}`);
-    const [deliveries, attempts] = await Promise.all([
-      storage.listDeliveries({ eventId: id, limit: 1000 }),
-      storage.listAttempts(id),
-    ]);
-    return { ...eventJson(event), deliveries: deliveries.items.map(deliveryJson), attempts: attempts.map(attemptJson) };
-  });
+  v1.get(
+    '/events/:id',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Get an event with its deliveries and attempts',
+        params: EventParams,
+        response: { 200: answer('Found.', EventDetailAnswer), 404: failure('No such event.') },
+      },
+    },
+    async (req) => {
+      const { id } = req.params;
+      const event = await storage.getEvent(id);
+      if (!event) throw new HttpError(404, 'not_found', `no event ${id}`);
+      const [deliveries, attempts] = await Promise.all([
+        storage.listDeliveries({ eventId: id, limit: 1000 }),
+        storage.listAttempts(id),
+      ]);
+      return { ...eventJson(event), deliveries: deliveries.items.map(deliveryJson), attempts: attempts.map(attemptJson) };
+    },
+  );
 
-  v1.post('/events/:id/replay', async (req, reply) => {
-    const { id } = req.params as { id: string };
-    const body = asObject(req.body, false);
-    rejectUnknown(body, ['subscription_id']);
-    const subscriptionId = optionalString(body, 'subscription_id', 100);
-    if (!(await storage.getEvent(id))) throw new HttpError(404, 'not_found', `no event ${id}`);
-    const now = clock.now();
-    if (subscriptionId) {
-      const sub = await storage.getSubscription(subscriptionId);
-      if (!sub) throw new HttpError(404, 'not_found', `no subscription ${subscriptionId}`);
-      if (sub.status !== 'active') {
-        throw new HttpError(409, 'subscription_disabled', `subscription ${subscriptionId} is disabled: ${sub.disabledReason ?? ''}`);
+  v1.post(
+    '/events/:id/replay',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Send an event again, to every subscription it went to or to one',
+        params: EventParams,
+        body: EventReplayBody,
+        response: {
+          202: QUEUED,
+          400: INVALID,
+          404: failure('No such event or subscription.'),
+          409: failure('The subscription is disabled.'),
+        },
+      },
+    },
+    async (req, reply) => {
+      const { id } = req.params;
+      const subscriptionId = req.body?.subscription_id;
+      if (!(await storage.getEvent(id))) throw new HttpError(404, 'not_found', `no event ${id}`);
+      const now = clock.now();
+      if (subscriptionId) {
+        const sub = await storage.getSubscription(subscriptionId);
+        if (!sub) throw new HttpError(404, 'not_found', `no subscription ${subscriptionId}`);
+        if (sub.status !== 'active') {
+          throw new HttpError(409, 'subscription_disabled', `subscription ${subscriptionId} is disabled: ${sub.disabledReason ?? ''}`);
+        }
+        // An event that arrived before the subscription existed gets its first delivery.
+        if (await storage.addDelivery(id, subscriptionId, now)) return reply.code(202).send({ replayed: 1, skipped: 0 });
+        return reply.code(202).send(await storage.replayDeliveries({ eventId: id, subscriptionId }, now));
       }
-      // An event that arrived before the subscription existed gets its first delivery.
-      if (await storage.addDelivery(id, subscriptionId, now)) return reply.code(202).send({ replayed: 1, skipped: 0 });
-      return reply.code(202).send(await storage.replayDeliveries({ eventId: id, subscriptionId }, now));
-    }
-    return reply.code(202).send(await storage.replayDeliveries({ eventId: id }, now));
-  });
+      return reply.code(202).send(await storage.replayDeliveries({ eventId: id }, now));
+    },
+  );
 
-  v1.get('/deliveries', async (req) => {
-    const q = req.query as Record<string, unknown>;
-    const state = oneOf(q, 'state', STATES);
-    const subscriptionId = optionalString(q, 'subscription_id', 100);
-    const provider = optionalString(q, 'provider', 40);
-    const type = optionalString(q, 'type', 200);
-    const eventId = optionalString(q, 'event_id', 100);
-    const cursor = cursorOf(q);
-    const page = await storage.listDeliveries({
-      limit: limitParam(q, 25, 100),
-      ...(state ? { state } : {}),
-      ...(subscriptionId ? { subscriptionId } : {}),
-      ...(provider ? { provider } : {}),
-      ...(type ? { type } : {}),
-      ...(eventId ? { eventId } : {}),
-      ...(cursor ? { cursor } : {}),
-    });
-    return { data: page.items.map(deliveryJson), next_cursor: page.nextCursor };
-  });
-
-  v1.post('/deliveries/replay', async (req, reply) => {
-    const body = asObject(req.body, false);
-    rejectUnknown(body, ['state', 'subscription_id', 'provider', 'type', 'event_id']);
-    // Replaying succeeded deliveries in bulk would resend everything: dead is the default.
-    const state = oneOf(body, 'state', ['dead', 'pending', 'succeeded'] as const) ?? 'dead';
-    const subscriptionId = optionalString(body, 'subscription_id', 100);
-    const provider = optionalString(body, 'provider', 40);
-    const type = optionalString(body, 'type', 200);
-    const eventId = optionalString(body, 'event_id', 100);
-    const result = await storage.replayDeliveries(
-      {
-        state,
+  v1.get(
+    '/deliveries',
+    {
+      schema: {
+        tags: ['deliveries'],
+        summary: 'List deliveries, e.g. the dead ones',
+        querystring: DeliveriesListQuery,
+        response: { 200: answer('A page.', page(DeliveryAnswer)), 400: INVALID },
+      },
+    },
+    async (req) => {
+      const { state, subscription_id: subscriptionId, provider, type, event_id: eventId, cursor, limit } = req.query;
+      const page = await storage.listDeliveries({
+        limit,
+        ...(state ? { state } : {}),
         ...(subscriptionId ? { subscriptionId } : {}),
         ...(provider ? { provider } : {}),
         ...(type ? { type } : {}),
         ...(eventId ? { eventId } : {}),
-      },
-      clock.now(),
-    );
-    req.log.info({ state, subscriptionId, provider, type, ...result }, 'bulk replay');
-    return reply.code(202).send(result);
-  });
+        ...(cursor ? { cursor } : {}),
+      });
+      return { data: page.items.map(deliveryJson), next_cursor: page.nextCursor };
+    },
+  );
 
-  v1.post('/deliveries/:id/replay', async (req, reply) => {
-    const { id } = req.params as { id: string };
-    if (!/^\d{1,15}$/.test(id)) throw invalid([{ field: 'id', message: 'must be a delivery id (a number)' }]);
-    const deliveryId = Number(id);
-    const found = await storage.listDeliveries({ deliveryId, limit: 1 });
-    const delivery = found.items[0];
-    if (!delivery) throw new HttpError(404, 'not_found', `no delivery ${id}`);
-    const result = await storage.replayDeliveries({ deliveryId }, clock.now());
-    if (result.replayed === 0) {
-      throw new HttpError(409, 'not_replayable', `delivery ${id} cannot be replayed: its subscription is disabled or deleted, or it is being sent`);
-    }
-    return reply.code(202).send(result);
-  });
+  v1.post(
+    '/deliveries/replay',
+    {
+      schema: {
+        tags: ['deliveries'],
+        summary: 'Replay every delivery a filter selects (default: state dead)',
+        body: BulkReplayBody,
+        response: { 202: QUEUED, 400: INVALID },
+      },
+    },
+    async (req, reply) => {
+      const { state, subscription_id: subscriptionId, provider, type, event_id: eventId } = req.body;
+      const result = await storage.replayDeliveries(
+        {
+          state,
+          ...(subscriptionId ? { subscriptionId } : {}),
+          ...(provider ? { provider } : {}),
+          ...(type ? { type } : {}),
+          ...(eventId ? { eventId } : {}),
+        },
+        clock.now(),
+      );
+      req.log.info({ state, subscriptionId, provider, type, ...result }, 'bulk replay');
+      return reply.code(202).send(result);
+    },
+  );
+
+  v1.post(
+    '/deliveries/:id/replay',
+    {
+      schema: {
+        tags: ['deliveries'],
+        summary: 'Replay one delivery',
+        params: DeliveryIdParams,
+        response: {
+          202: QUEUED,
+          400: INVALID,
+          404: failure('No such delivery.'),
+          409: failure('Its subscription is disabled or deleted, or it is being sent.'),
+        },
+      },
+    },
+    async (req, reply) => {
+      const { id } = req.params;
+      const deliveryId = Number(id);
+      const found = await storage.listDeliveries({ deliveryId, limit: 1 });
+      const delivery = found.items[0];
+      if (!delivery) throw new HttpError(404, 'not_found', `no delivery ${id}`);
+      const result = await storage.replayDeliveries({ deliveryId }, clock.now());
+      if (result.replayed === 0) {
+        throw new HttpError(409, 'not_replayable', `delivery ${id} cannot be replayed: its subscription is disabled or deleted, or it is being sent`);
+      }
+      return reply.code(202).send(result);
+    },
+  );
 }
