@@ -2,6 +2,5 @@ export { loadRelayConfig, describeConfig, RelayConfigError, DEFAULT_RETRY_SCHEDU
 export type { RelayConfig, RelayFlags, ProviderCredentials, DatabaseConfig } from './config';
 export { startRelay, type RunningRelay, type StartOptions } from './relay';
 export { parseDuration, parseRetrySchedule, formatDuration } from './durations';
-export { buildOpenApi } from './openapi';
 export type { RelayStorage } from './storage/types';
 export { RELAY_NODE_FLAGS, parseRelayArgs } from './main';

@@ -12,6 +12,7 @@ import {
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from './app';
+import { OPTIONAL_BODY } from './docs';
 import { HttpError } from './replies';
 import { answer } from './schemas/common';
 
@@ -128,6 +129,8 @@ export function registerActionRoutes(v1: FastifyInstance, deps: AppDeps): void {
         url: `/actions/${spec.id}/${operation}`,
         schema: actionSchema(spec, op),
         validatorCompiler: coreValidator(spec, op),
+        // No body is `{}`: the document says the body may be left out when that is valid input.
+        config: { [OPTIONAL_BODY]: op.input.safeParse({}).success },
         // The handler judges the input only once it knows the provider is configured (503 first).
         attachValidation: true,
         handler: async (req, reply) => {

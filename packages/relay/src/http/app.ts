@@ -11,10 +11,13 @@ import { InvalidCursorError } from '../storage/cursor';
 import type { RelayStorage } from '../storage/types';
 import { registerActionRoutes } from './actions';
 import { registerConsole } from './console';
+import { registerApiDocs } from './docs';
 import { registerEventRoutes } from './events';
 import { isHookRequest } from './hooks';
+import { registerHookDescription } from './hooks-doc';
 import { errorBody, HttpError } from './replies';
 import { requestId } from './request-id';
+import { failure } from './schemas/common';
 import { registerSubscriptionRoutes } from './subscriptions';
 import { registerSystemRoutes } from './system';
 import { validatorCompiler } from './validate';
@@ -99,12 +102,31 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     reply.code(404).send(errorBody('not_found', `no route for ${req.method} ${req.url.split('?')[0]}`));
   });
 
-  registerSystemRoutes(app, deps);
-  registerConsole(app);
+  // The document generator first: it describes every route registered after it.
+  registerApiDocs(app);
+  void app.register(async (root) => {
+    registerSystemRoutes(root, deps);
+    registerHookDescription(root, deps);
+  });
+  void app.register(async (pages) => {
+    // The console's pages are for browsers, not part of the API: kept out of the document.
+    pages.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, hide: true };
+    });
+    registerConsole(pages);
+  });
 
   const limiter = deps.config.rateLimitPerMinute > 0 ? new ClientRateLimiter(deps.config.rateLimitPerMinute, deps.clock) : null;
   void app.register(
     async (v1) => {
+      // Said once for every /v1 route, in the document as in the hook below.
+      v1.addHook('onRoute', (route) => {
+        const schema = (route.schema ??= {});
+        schema.security ??= [{ bearer: [] }];
+        const response = (schema.response ??= {}) as Record<string, unknown>;
+        response['401'] ??= failure('Missing or invalid bearer token.');
+        response['429'] ??= failure('Rate limited; see Retry-After.');
+      });
       v1.addHook('onRequest', async (req) => {
         // Before auth: guessing tokens is rate limited too.
         if (limiter) {

@@ -108,7 +108,7 @@ export const Events = z
   .array(EventPattern, { error: EVENTS_RULE })
   .min(1, EVENTS_RULE)
   .max(MAX_EVENTS, EVENTS_RULE)
-  .transform((list) => [...new Set(list)])
+  .overwrite((list) => [...new Set(list)])
   .describe('Event types (`vyora.call_completed`), a provider\'s every type (`vyora.*`) or everything (`*`).');
 
 const HeaderName = z.string().superRefine((name, ctx) => {
@@ -161,7 +161,7 @@ export const Sources = z
   .array(SourceId, { error: SOURCES_RULE })
   .min(1, SOURCES_RULE)
   .max(MAX_SOURCES, SOURCES_RULE)
-  .transform((list) => [...new Set(list)])
+  .overwrite((list) => [...new Set(list)])
   .nullable();
 
 // --- Bodies ---------------------------------------------------------------------------------
