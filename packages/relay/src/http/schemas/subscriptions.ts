@@ -188,9 +188,8 @@ export const SubscriptionPatchBody = z
     sources: Sources.optional().describe('null means every source.'),
     status: SubscriptionStatus.optional().describe('"disabled" cancels pending deliveries; "active" resumes for events that arrive from then on.'),
   })
-  .superRefine((body, ctx) => {
-    if (Object.keys(body).length === 0) ctx.addIssue({ code: 'custom', message: `must change at least one of ${PATCHABLE.join(', ')}` });
-  });
+  // Only once every field is known: an unknown one is its own, clearer, refusal.
+  .refine((body) => Object.keys(body).length > 0, { message: `must change at least one of ${PATCHABLE.join(', ')}`, when: (payload) => payload.issues.length === 0 });
 
 export const SubscriptionTestBody = z.strictObject({
   type: z.string({ error: 'is required: a documented event type, e.g. vyora.call_completed' }).superRefine((type, ctx) => {
