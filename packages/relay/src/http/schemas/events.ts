@@ -46,7 +46,7 @@ export const Attempt = z
     subscription_id: z.string(),
     attempt: z.number().int(),
     started_at: timestamp,
-    duration_ms: z.number().int(),
+    duration_ms: z.number().describe('How long the attempt took, in milliseconds.'),
     status: z.number().int().nullable(),
     outcome: z.enum(['success', 'retry', 'dead', 'gone']),
     error: z.string().nullable(),
