@@ -4,7 +4,8 @@ import { cursorQuery, limitQuery, optionalText, SourceId, timestamp } from './co
 /**
  * `/v1/events` and `/v1/deliveries`: what arrived, what happened to each delivery, replays;
  * and the delivery body receivers get. `source` (this round) is in every schema here; the
- * routes leave it out until storage records it (see `EVENT_STORED` in the routes).
+ * routes omit it until storage records it (`EventAnswer`, `DeliveryAnswer` and the queries
+ * in ../events.ts).
  */
 export const DELIVERY_STATES = ['pending', 'succeeded', 'dead', 'cancelled'] as const;
 export const DeliveryState = z.enum(DELIVERY_STATES);

@@ -5,8 +5,8 @@ import { SourceId, timestamp } from './common';
 /**
  * `/v1/subscriptions`: the subscription object, its create and PATCH bodies and the bodies
  * and answers of rotate-secret, test and filter-test, with every field of this round's
- * contract. The routes take the fields storage holds (see `SUBSCRIPTION_STORED` in the
- * routes); the rest are ready for when it holds them.
+ * contract. The routes pick the fields storage holds today (`SubscriptionAnswer` and the
+ * create body in ../subscriptions.ts); the rest are ready for when it holds them.
  */
 const registry = providers as Partial<Record<string, ProviderSpec>>;
 
