@@ -76,3 +76,17 @@ describe('help and version', () => {
     expect(names).toEqual(expect.arrayContaining(['ops', 'call', 'list', 'verify', 'sign']));
   });
 });
+
+describe('help relay', () => {
+  test('lists every relay setting, each on one line with its default', async () => {
+    const { SETTINGS } = await import('@callbridge/relay');
+    const r = await run(['help', 'relay']);
+    expect(r.code).toBe(0);
+    for (const s of SETTINGS) {
+      const line = r.stdout.split('\n').find((l) => l.trim().startsWith(`${s.name} `));
+      expect([s.name, line]).toEqual([s.name, expect.stringContaining(s.description)]);
+      if (s.default !== undefined) expect(line).toContain(`default ${s.default}`);
+    }
+    expect(r.stdout).toContain('RELAY_STREAM_HEARTBEAT');
+  });
+});

@@ -1,5 +1,6 @@
 import { PROVIDER_IDS, type ProviderId } from '@callbridge/core';
 import { parseDuration, parseRetrySchedule } from './durations';
+import { settingDefault } from './settings';
 
 /**
  * The relay's configuration, read once at start from the environment and the CLI flags.
@@ -59,6 +60,8 @@ export interface RelayConfig {
   providers: Partial<Record<ProviderId, ProviderCredentials>>;
   /** pino level for the default logger. */
   logLevel: string;
+  /** Between the comment lines that keep an idle `/v1/events/stream` open (RELAY_STREAM_HEARTBEAT). */
+  streamHeartbeatMs: number;
 }
 
 export interface RelayFlags {
@@ -78,15 +81,7 @@ export class RelayConfigError extends Error {
   }
 }
 
-export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [
-  5_000,
-  5 * 60_000,
-  30 * 60_000,
-  2 * 3_600_000,
-  5 * 3_600_000,
-  10 * 3_600_000,
-  10 * 3_600_000,
-];
+export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = parseRetrySchedule(settingDefault('RELAY_RETRY_SCHEDULE'));
 
 const KIB = 1024;
 const DAY = 86_400_000;
@@ -149,23 +144,21 @@ function parsePostgres(raw: string, source: string, env: Env): DatabaseConfig {
   if (!PG_SCHEMA.test(schema)) {
     throw new RelayConfigError(schemaSource, `must be lower-case letters, digits and _ (at most 50, not starting with a digit), got "${schema}"`);
   }
-  const poolRaw = value(env, 'RELAY_PG_POOL_SIZE');
-  const timeoutRaw = value(env, 'RELAY_PG_STATEMENT_TIMEOUT');
-  let statementTimeoutMs = 5_000;
-  if (timeoutRaw !== undefined) {
-    try {
-      statementTimeoutMs = parseDuration(timeoutRaw);
-    } catch (e) {
-      throw new RelayConfigError('RELAY_PG_STATEMENT_TIMEOUT', (e as Error).message);
-    }
-    if (statementTimeoutMs < 100 || statementTimeoutMs > 600_000) {
-      throw new RelayConfigError('RELAY_PG_STATEMENT_TIMEOUT', `must be between 100 ms and 10 min, got "${timeoutRaw}"`);
-    }
+  const poolRaw = value(env, 'RELAY_PG_POOL_SIZE') ?? settingDefault('RELAY_PG_POOL_SIZE');
+  const timeoutRaw = value(env, 'RELAY_PG_STATEMENT_TIMEOUT') ?? settingDefault('RELAY_PG_STATEMENT_TIMEOUT');
+  let statementTimeoutMs: number;
+  try {
+    statementTimeoutMs = parseDuration(timeoutRaw);
+  } catch (e) {
+    throw new RelayConfigError('RELAY_PG_STATEMENT_TIMEOUT', (e as Error).message);
+  }
+  if (statementTimeoutMs < 100 || statementTimeoutMs > 600_000) {
+    throw new RelayConfigError('RELAY_PG_STATEMENT_TIMEOUT', `must be between 100 ms and 10 min, got "${timeoutRaw}"`);
   }
   return {
     kind: 'postgres',
     url: raw,
-    poolSize: poolRaw === undefined ? 10 : parseInteger(poolRaw, 'RELAY_PG_POOL_SIZE', 1, 1000),
+    poolSize: parseInteger(poolRaw, 'RELAY_PG_POOL_SIZE', 1, 1000),
     statementTimeoutMs,
     schema,
   };
@@ -221,11 +214,11 @@ function parseBaseUrl(raw: string, source: string): string {
  * RelayConfigError naming the first unusable variable or flag and what it must be.
  */
 export function loadRelayConfig(env: Env, flags: RelayFlags = {}): RelayConfig {
-  const hostRaw = flags.host ?? value(env, 'RELAY_HOST') ?? '0.0.0.0';
+  const hostRaw = flags.host ?? value(env, 'RELAY_HOST') ?? settingDefault('RELAY_HOST');
   const hostSource = flags.host !== undefined ? '--host' : 'RELAY_HOST';
-  const portRaw = flags.port !== undefined ? String(flags.port) : (value(env, 'RELAY_PORT') ?? '8080');
+  const portRaw = flags.port !== undefined ? String(flags.port) : (value(env, 'RELAY_PORT') ?? settingDefault('RELAY_PORT'));
   const portSource = flags.port !== undefined ? '--port' : 'RELAY_PORT';
-  const dbRaw = flags.database ?? value(env, 'RELAY_DATABASE_URL') ?? 'sqlite:./data/relay.db';
+  const dbRaw = flags.database ?? value(env, 'RELAY_DATABASE_URL') ?? settingDefault('RELAY_DATABASE_URL');
   const dbSource = flags.database !== undefined ? '--database' : 'RELAY_DATABASE_URL';
 
   const apiToken = value(env, 'RELAY_API_TOKEN');
@@ -243,9 +236,8 @@ export function loadRelayConfig(env: Env, flags: RelayFlags = {}): RelayConfig {
     }
   }
 
-  const duration = (name: string, fallbackMs: number, minMs: number, maxMs: number): number => {
-    const raw = value(env, name);
-    if (raw === undefined) return fallbackMs;
+  const duration = (name: Parameters<typeof settingDefault>[0], minMs: number, maxMs: number): number => {
+    const raw = value(env, name) ?? settingDefault(name);
     let ms: number;
     try {
       ms = parseDuration(raw);
@@ -255,10 +247,8 @@ export function loadRelayConfig(env: Env, flags: RelayFlags = {}): RelayConfig {
     if (ms < minMs || ms > maxMs) throw new RelayConfigError(name, `must be between ${minMs} ms and ${maxMs} ms, got "${raw}"`);
     return ms;
   };
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = value(env, name);
-    return raw === undefined ? fallback : parseInteger(raw, name, min, max);
-  };
+  const integer = (name: Parameters<typeof settingDefault>[0], min: number, max: number): number =>
+    parseInteger(value(env, name) ?? settingDefault(name), name, min, max);
 
   const providers: Partial<Record<ProviderId, ProviderCredentials>> = {};
   for (const id of PROVIDER_IDS) {
@@ -273,12 +263,12 @@ export function loadRelayConfig(env: Env, flags: RelayFlags = {}): RelayConfig {
     providers[id] = creds;
   }
 
-  const logLevel = (value(env, 'RELAY_LOG_LEVEL') ?? 'info').toLowerCase();
+  const logLevel = (value(env, 'RELAY_LOG_LEVEL') ?? settingDefault('RELAY_LOG_LEVEL')).toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) throw new RelayConfigError('RELAY_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
 
-  const allowRaw = value(env, 'RELAY_ALLOW_PRIVATE_TARGETS');
-  const bodyRaw = value(env, 'RELAY_MAX_BODY_BYTES');
-  const deliveryTimeoutMs = duration('RELAY_DELIVERY_TIMEOUT', 10_000, 100, 120_000);
+  const allowRaw = value(env, 'RELAY_ALLOW_PRIVATE_TARGETS') ?? settingDefault('RELAY_ALLOW_PRIVATE_TARGETS');
+  const bodyRaw = value(env, 'RELAY_MAX_BODY_BYTES') ?? settingDefault('RELAY_MAX_BODY_BYTES');
+  const deliveryTimeoutMs = duration('RELAY_DELIVERY_TIMEOUT', 100, 120_000);
 
   return {
     host: parseHost(hostRaw, hostSource),
@@ -286,19 +276,21 @@ export function loadRelayConfig(env: Env, flags: RelayFlags = {}): RelayConfig {
     database: parseDatabase(dbRaw, dbSource, env),
     ...(apiToken !== undefined ? { apiToken } : {}),
     retrySchedule,
-    maxBodyBytes: bodyRaw === undefined ? 256 * KIB : parseSize(bodyRaw, 'RELAY_MAX_BODY_BYTES'),
-    allowPrivateTargets: allowRaw === undefined ? false : parseBoolean(allowRaw, 'RELAY_ALLOW_PRIVATE_TARGETS'),
+    maxBodyBytes: parseSize(bodyRaw, 'RELAY_MAX_BODY_BYTES'),
+    allowPrivateTargets: parseBoolean(allowRaw, 'RELAY_ALLOW_PRIVATE_TARGETS'),
     deliveryTimeoutMs,
-    rateLimitPerMinute: integer('RELAY_RATE_LIMIT', 600, 0, 1_000_000),
-    deliveryConcurrency: integer('RELAY_DELIVERY_CONCURRENCY', 256, 1, 10_000),
-    perSubscriptionConcurrency: integer('RELAY_SUBSCRIPTION_CONCURRENCY', 64, 1, 10_000),
-    maxRetryAfterMs: duration('RELAY_MAX_RETRY_AFTER', 3_600_000, 0, 7 * 24 * 3_600_000),
-    retentionMs: duration('RELAY_RETENTION', 30 * DAY, 0, 3650 * DAY),
-    pruneIntervalMs: duration('RELAY_PRUNE_INTERVAL', 60_000, 100, DAY),
-    disableAfterMs: duration('RELAY_DISABLE_AFTER', 5 * DAY, 0, 365 * DAY),
-    secretOverlapMs: duration('RELAY_SECRET_OVERLAP', DAY, 0, 30 * DAY),
+    rateLimitPerMinute: integer('RELAY_RATE_LIMIT', 0, 1_000_000),
+    deliveryConcurrency: integer('RELAY_DELIVERY_CONCURRENCY', 1, 10_000),
+    perSubscriptionConcurrency: integer('RELAY_SUBSCRIPTION_CONCURRENCY', 1, 10_000),
+    maxRetryAfterMs: duration('RELAY_MAX_RETRY_AFTER', 0, 7 * 24 * 3_600_000),
+    retentionMs: duration('RELAY_RETENTION', 0, 3650 * DAY),
+    pruneIntervalMs: duration('RELAY_PRUNE_INTERVAL', 100, DAY),
+    disableAfterMs: duration('RELAY_DISABLE_AFTER', 0, 365 * DAY),
+    secretOverlapMs: duration('RELAY_SECRET_OVERLAP', 0, 30 * DAY),
     providers,
     logLevel,
+    // Short enough for tests to see one; long enough that no one floods a stream by mistake.
+    streamHeartbeatMs: duration('RELAY_STREAM_HEARTBEAT', 100, 10 * 60_000),
   };
 }
 

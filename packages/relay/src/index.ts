@@ -4,3 +4,4 @@ export { startRelay, type RunningRelay, type StartOptions } from './relay';
 export { parseDuration, parseRetrySchedule, formatDuration } from './durations';
 export type { RelayStorage } from './storage/types';
 export { RELAY_NODE_FLAGS, parseRelayArgs } from './main';
+export { SETTINGS, settingsHelp, type Setting } from './settings';

@@ -1,4 +1,4 @@
-import { loadRelayConfig, RelayConfigError, startRelay } from '@callbridge/relay';
+import { loadRelayConfig, RelayConfigError, settingsHelp, startRelay } from '@callbridge/relay';
 import { defineCommand, expectArgs } from '../command';
 import { UsageError } from '../errors';
 import { writeLine } from '../io';
@@ -13,19 +13,15 @@ export const relay = defineCommand({
     database: { type: 'string' },
   },
   help: `Runs the webhook relay until Ctrl-C, then finishes in-flight work and stops.
-Flags override the environment; every setting is checked at start.
+Flags override the environment.
 
 Options:
   --host H        address to listen on (RELAY_HOST, default 0.0.0.0)
   --port N        port (RELAY_PORT, default 8080)
   --database URL  storage (RELAY_DATABASE_URL, default sqlite:./data/relay.db)
 
-Environment:
-  RELAY_API_TOKEN            bearer token for /v1 (generated and printed once when unset)
-  RELAY_RETRY_SCHEDULE       waits between delivery attempts, e.g. 5s,5m,30m,2h
-  RELAY_MAX_BODY_BYTES       inbound size cap (default 262144)
-  <PROVIDER>_WEBHOOK_SECRET  verifies POST /hooks/<provider>
-  <PROVIDER>_API_KEY, <PROVIDER>_BASE_URL   used by POST /v1/actions/<provider>/<operation>
+Settings (environment variables, each checked at start, so a typo stops it with the name):
+${settingsHelp()}
 
 Examples:
   VYORA_WEBHOOK_SECRET=… callbridge relay
