@@ -13,6 +13,7 @@ import { registerActionRoutes } from './actions';
 import { registerConsole } from './console';
 import { registerApiDocs } from './docs';
 import { registerEventRoutes } from './events';
+import { treatEmptyBodyAsNone } from './empty-body';
 import { isHookRequest } from './hooks';
 import { registerHookDescription } from './hooks-doc';
 import { errorBody, HttpError } from './replies';
@@ -67,6 +68,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    treatEmptyBodyAsNone(req.raw);
   });
   app.addHook('onResponse', async (req, reply) => {
     req.log.info(
