@@ -38,6 +38,8 @@ import {
   type DeliveryRecord,
   type DeliveryState,
   type EventFilter,
+  type EventsAfter,
+  type EventStreamFilter,
   type IngestResult,
   type NewEvent,
   type NewSubscription,
@@ -413,6 +415,34 @@ export class SqliteStorage implements RelayStorage, SqliteDb {
       items: page.map(toEvent),
       nextCursor: rows.length > filter.limit && last ? encodeCursor(num(last, 'seq')) : null,
     };
+  }
+
+  async listEventsAfter(afterId: string, limit: number, filter: EventStreamFilter): Promise<EventsAfter | null> {
+    const anchor = this.stmt('SELECT seq FROM events WHERE id = ?').get(afterId) as Row | undefined;
+    if (!anchor) return null;
+    const params: SQLInputValue[] = [num(anchor, 'seq')];
+    // Test deliveries' events are never streamed.
+    let where = 'e.seq > ? AND e.test = 0';
+    if (filter.types !== undefined || filter.providers !== undefined) {
+      where += ' AND (e.type IN (SELECT value FROM json_each(?)) OR e.provider IN (SELECT value FROM json_each(?)))';
+      params.push(JSON.stringify(filter.types ?? []), JSON.stringify(filter.providers ?? []));
+    }
+    if (filter.sources !== undefined) {
+      where += ' AND e.source IN (SELECT value FROM json_each(?))';
+      params.push(JSON.stringify(filter.sources));
+    }
+    // Newest first and reversed: when more were missed than fit, the oldest are the ones left
+    // out, so what is sent joins the live events without a gap.
+    const rows = this.stmt(`SELECT ${EVENT_COLUMNS} FROM events e WHERE ${where} ORDER BY e.seq DESC LIMIT ?`).all(
+      ...params,
+      limit + 1,
+    ) as Row[];
+    return { events: rows.slice(0, limit).reverse().map(toEvent), more: rows.length > limit };
+  }
+
+  /** The database file is this process's alone: no other process commits events to it. */
+  onRemoteEvents(): () => void {
+    return () => undefined;
   }
 
   async listDeliveries(filter: DeliveryListFilter): Promise<Page<DeliveryRecord>> {

@@ -1,7 +1,7 @@
 import type { ConfigChange, RelayStorage } from './types';
 
 /** Messages between ThreadedSqliteStorage and the sqlite-worker thread. */
-export type StorageMethod = Exclude<keyof RelayStorage, 'kind' | 'onWake' | 'onConfigChange'>;
+export type StorageMethod = Exclude<keyof RelayStorage, 'kind' | 'onWake' | 'onConfigChange' | 'onRemoteEvents'>;
 
 export const STORAGE_METHODS: readonly StorageMethod[] = [
   'ingest',
@@ -16,6 +16,7 @@ export const STORAGE_METHODS: readonly StorageMethod[] = [
   'listEvents',
   'listDeliveries',
   'listAttempts',
+  'listEventsAfter',
   'claimDue',
   'complete',
   'releaseLeases',

@@ -96,6 +96,7 @@ export class ThreadedSqliteStorage implements RelayStorage {
   listEvents: RelayStorage['listEvents'] = (filter) => this.#call('listEvents', filter);
   listDeliveries: RelayStorage['listDeliveries'] = (filter) => this.#call('listDeliveries', filter);
   listAttempts: RelayStorage['listAttempts'] = (eventId) => this.#call('listAttempts', eventId);
+  listEventsAfter: RelayStorage['listEventsAfter'] = (afterId, limit, filter) => this.#call('listEventsAfter', afterId, limit, filter);
   claimDue: RelayStorage['claimDue'] = (request) => this.#call('claimDue', request);
   complete: RelayStorage['complete'] = (outcomes, now, options) => this.#call('complete', outcomes, now, options);
   releaseLeases: RelayStorage['releaseLeases'] = (owner) => this.#call('releaseLeases', owner);
@@ -127,6 +128,11 @@ export class ThreadedSqliteStorage implements RelayStorage {
   onConfigChange(listener: (change: ConfigChange) => void): () => void {
     this.#configListeners.add(listener);
     return () => this.#configListeners.delete(listener);
+  }
+
+  /** The database file is this process's alone: no other process commits events to it. */
+  onRemoteEvents(): () => void {
+    return () => undefined;
   }
 
   async close(): Promise<void> {

@@ -192,6 +192,24 @@ export interface EventFilter {
   cursor?: string;
 }
 
+/** Which events a live stream wants. An absent list places no condition. */
+export interface EventStreamFilter {
+  /** Exact event types; an event matches when its type is here or its provider is in `providers`. */
+  types?: readonly string[];
+  /** Providers whose every event is wanted (`vyora.*`). */
+  providers?: readonly string[];
+  /** Source ids (`default` is the environment-configured one); a scoped token's stream never names others. */
+  sources?: readonly string[];
+}
+
+/** What a stream resumed after an event missed. */
+export interface EventsAfter {
+  /** In receive order: the newest `limit` matching events received after the given one (never test events). */
+  events: StoredEvent[];
+  /** More than `limit` matched: the oldest of them were left out. */
+  more: boolean;
+}
+
 export interface DeliveryFilter {
   source?: string;
   /** A scoped token's sources: only deliveries of events of these. */
@@ -318,6 +336,11 @@ export interface RelayStorage {
   listEvents(filter: EventFilter): Promise<Page<StoredEvent>>;
   listDeliveries(filter: DeliveryListFilter): Promise<Page<DeliveryRecord>>;
   listAttempts(eventId: string): Promise<AttemptRecord[]>;
+  /**
+   * The events received after `afterId` that match, for a stream resuming with Last-Event-ID;
+   * null when no event has that id (never stored, or deleted by retention).
+   */
+  listEventsAfter(afterId: string, limit: number, filter: EventStreamFilter): Promise<EventsAfter | null>;
 
   claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]>;
   /** Records a batch of attempts and their outcomes in one commit. */
@@ -366,5 +389,11 @@ export interface RelayStorage {
    * replica, so that caches kept beside storage reload.
    */
   onConfigChange(listener: (change: ConfigChange) => void): () => void;
+  /**
+   * Called with the events another process sharing this storage has just committed through
+   * `ingest`, in its commit order (PostgreSQL replicas, through NOTIFY); this process's own
+   * ingest reports its events itself. Never called on SQLite, whose file one process owns.
+   */
+  onRemoteEvents(listener: (events: StoredEvent[]) => void): () => void;
   close(): Promise<void>;
 }

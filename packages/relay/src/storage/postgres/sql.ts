@@ -1,14 +1,18 @@
+import { SEQ_RUNS_PER_NOTICE } from './announce';
+
 /**
  * The statements on PostgreSQL's hot paths (ingest, claim, complete, sweep), each one round
  * trip. They are named prepared statements, so their text is parsed once per connection.
  */
 
 /**
- * Ingest: events (deduplicated by the UNIQUE id and dedupe key), their fan-out and the
- * NOTIFY that wakes other replicas, atomic together. Fan-out is by type pattern, source and
- * status in SQL; a subscription with a filter takes only the (input position, subscription)
- * pairs the replica's filter router passed ($12, $13), since filters cannot run in SQL.
- * $1-$8, $11: the events' columns; $9: the wake channel; $10: this replica's id.
+ * Ingest: events (deduplicated by the UNIQUE id and dedupe key), their fan-out, the NOTIFY
+ * that wakes other replicas and the one that announces the new events to their live streams
+ * (see announce.ts), atomic together. Fan-out is by type pattern, source and status in SQL; a
+ * subscription with a filter takes only the (input position, subscription) pairs the
+ * replica's filter router passed ($12, $13), since filters cannot run in SQL.
+ * $1-$8, $11: the events' columns; $9: the wake channel; $10: this replica's id; $14: the
+ * events channel.
  */
 export const INGEST_SQL = `
 WITH input AS (
@@ -33,8 +37,16 @@ fan AS (
   RETURNING event_seq
 ),
 counts AS (SELECT event_seq, count(*)::int AS n FROM fan GROUP BY event_seq),
-wake AS (SELECT pg_notify($9, $10) FROM (SELECT 1 FROM fan LIMIT 1) AS any_fan)
-SELECT ins.id, ins.dedupe_key, COALESCE(c.n, 0) AS deliveries, (SELECT count(*) FROM wake) AS woke
+wake AS (SELECT pg_notify($9, $10) FROM (SELECT 1 FROM fan LIMIT 1) AS any_fan),
+islands AS (
+  SELECT min(seq) AS lo, max(seq) AS hi FROM (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS run FROM ins) AS r GROUP BY run
+),
+announced AS (
+  SELECT pg_notify($14, $10 || ' ' || string_agg(CASE WHEN hi > lo THEN lo || '-' || hi ELSE lo::text END, ',' ORDER BY lo))
+  FROM (SELECT lo, hi, (row_number() OVER (ORDER BY lo) - 1) / ${SEQ_RUNS_PER_NOTICE} AS part FROM islands) AS p GROUP BY part
+)
+SELECT ins.id, ins.dedupe_key, COALESCE(c.n, 0) AS deliveries, (SELECT count(*) FROM wake) AS woke,
+  (SELECT count(*) FROM announced) AS announced
 FROM ins LEFT JOIN counts c ON c.event_seq = ins.seq`;
 
 /**

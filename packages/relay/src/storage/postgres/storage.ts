@@ -17,6 +17,8 @@ import {
   type DeliveryOutcome,
   type DeliveryRecord,
   type EventFilter,
+  type EventsAfter,
+  type EventStreamFilter,
   type IngestResult,
   type NewEvent,
   type NewSubscription,
@@ -35,6 +37,7 @@ import {
   type TokenRecord,
 } from '../types';
 import { PgAdmin } from './admin';
+import { parseAnnouncement } from './announce';
 import { explainConnectError, poolConfig, SCHEMA_PATTERN, type PostgresSettings } from './connection';
 import { ReplicaListener } from './listener';
 import { migrate } from './migrate';
@@ -112,7 +115,11 @@ export class PostgresStorage implements RelayStorage {
   readonly #settings: PostgresSettings;
   readonly #channel: string;
   readonly #configChannel: string;
+  readonly #eventsChannel: string;
   readonly #listeners = new Set<() => void>();
+  readonly #eventListeners = new Set<(events: StoredEvent[]) => void>();
+  /** Announcements are read one after another, so streams see each replica's events in its commit order. */
+  #remoteReads: Promise<void> = Promise.resolve();
   readonly #configListeners = new Set<(change: ConfigChange) => void>();
   readonly #listener: ReplicaListener;
   readonly #router = new FilterRouter();
@@ -127,6 +134,7 @@ export class PostgresStorage implements RelayStorage {
     this.#settings = settings;
     this.#channel = `${settings.schema}_wake`;
     this.#configChannel = `${settings.schema}_config`;
+    this.#eventsChannel = `${settings.schema}_events`;
     this.#pool = new Pool(poolConfig(settings, settings.poolSize));
     // An idle client losing its connection must not crash the process; the next query reports it.
     this.#pool.on('error', () => undefined);
@@ -138,6 +146,7 @@ export class PostgresStorage implements RelayStorage {
           const [from, change] = payload.split(':');
           if (from !== this.replicaId && (change === 'subscriptions' || change === 'sources' || change === 'tokens')) this.#changedHere(change);
         },
+        [this.#eventsChannel]: (payload) => this.#onAnnouncement(payload),
       },
       replicaId: this.replicaId,
       lockKey: randomBytes(8).readBigInt64BE().toString(),
@@ -301,6 +310,7 @@ export class PostgresStorage implements RelayStorage {
       events.map((e) => e.source ?? DEFAULT_SOURCE),
       passOrd,
       passSub,
+      this.#eventsChannel,
     ]);
     // Each dedupe key was stored at most once; the first event in the batch that carries the
     // stored id is the one that was new, every other one is a duplicate of it.
@@ -480,6 +490,27 @@ export class PostgresStorage implements RelayStorage {
     params.push(filter.limit + 1);
     const rows = await this.#query(`SELECT ${EVENT_COLUMNS} FROM events e ${where} ORDER BY e.seq DESC LIMIT $${params.length}`, params);
     return page(rows, filter.limit, toEvent, 'seq');
+  }
+
+  async listEventsAfter(afterId: string, limit: number, filter: EventStreamFilter): Promise<EventsAfter | null> {
+    const [anchor] = await this.#query('SELECT seq FROM events WHERE id = $1', [afterId]);
+    if (!anchor) return null;
+    const params: unknown[] = [num(anchor, 'seq')];
+    // Test deliveries' events are never streamed.
+    let where = 'e.seq > $1 AND NOT e.test';
+    if (filter.types !== undefined || filter.providers !== undefined) {
+      params.push(filter.types ?? [], filter.providers ?? []);
+      where += ` AND (e.type = ANY($${params.length - 1}::text[]) OR e.provider = ANY($${params.length}::text[]))`;
+    }
+    if (filter.sources !== undefined) {
+      params.push(filter.sources);
+      where += ` AND e.source = ANY($${params.length}::text[])`;
+    }
+    params.push(limit + 1);
+    // Newest first and reversed: when more were missed than fit, the oldest are left out, so
+    // what is sent joins the live events without a gap.
+    const rows = await this.#query(`SELECT ${EVENT_COLUMNS} FROM events e WHERE ${where} ORDER BY e.seq DESC LIMIT $${params.length}`, params);
+    return { events: rows.slice(0, limit).reverse().map(toEvent), more: rows.length > limit };
   }
 
   async listDeliveries(filter: DeliveryListFilter): Promise<Page<DeliveryRecord>> {
@@ -723,6 +754,26 @@ export class PostgresStorage implements RelayStorage {
     return () => this.#listeners.delete(listener);
   }
 
+  onRemoteEvents(listener: (events: StoredEvent[]) => void): () => void {
+    this.#eventListeners.add(listener);
+    return () => this.#eventListeners.delete(listener);
+  }
+
+  /** Another replica committed events: read them, once, for this replica's streams. */
+  #onAnnouncement(payload: string): void {
+    const announced = parseAnnouncement(payload);
+    if (!announced || announced.from === this.replicaId || this.#eventListeners.size === 0) return;
+    this.#remoteReads = this.#remoteReads
+      .then(async () => {
+        if (this.#closed || this.#eventListeners.size === 0) return;
+        const rows = await this.#query(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.seq = ANY($1::bigint[]) ORDER BY e.seq`, [announced.seqs]);
+        const events = rows.map(toEvent);
+        if (events.length > 0) for (const l of this.#eventListeners) l(events);
+      })
+      // A failed read loses those events for live streams only; they stay stored and listed.
+      .catch(() => undefined);
+  }
+
   onConfigChange(listener: (change: ConfigChange) => void): () => void {
     this.#configListeners.add(listener);
     return () => this.#configListeners.delete(listener);
@@ -732,6 +783,7 @@ export class PostgresStorage implements RelayStorage {
     if (this.#closed) return;
     this.#closed = true;
     this.#listeners.clear();
+    this.#eventListeners.clear();
     this.#configListeners.clear();
     if (this.#sweepTimer) clearInterval(this.#sweepTimer);
     await this.#sweeping?.catch(() => undefined);
