@@ -9,6 +9,7 @@ import { createHookHandler } from './http/hooks';
 import { createLogger } from './logger';
 import { RelayMetrics } from './metrics';
 import { resolveAdminToken } from './security/auth';
+import { EventBus } from './ingest/event-bus';
 import { createIngestor } from './ingest/ingestor';
 import { Pruner } from './retention/pruner';
 import { openStorage } from './storage/open';
@@ -55,7 +56,10 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     }
 
     const metrics = new RelayMetrics();
-    const ingest = createIngestor(storage, config.providers);
+    const bus = new EventBus();
+    // Other replicas' events (PostgreSQL) join this replica's own on the way to its streams.
+    const stopRemote = storage.onRemoteEvents((events) => bus.publish(events));
+    const ingest = createIngestor(storage, config.providers, bus);
     const sender = new DeliverySender({
       timeoutMs: config.deliveryTimeoutMs,
       allowPrivate: config.allowPrivateTargets,
@@ -91,6 +95,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
       logger,
       clock,
       adminTokenHash: admin.hash,
+      bus,
       hookHandler,
       inFlightDeliveries: () => worker.inFlight,
       isClosing: () => closing,
@@ -109,6 +114,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
         closing = true;
         logger.info('relay shutting down: finishing in-flight work');
         await app.close();
+        stopRemote();
         await ingest.drain();
         await pruner.stop();
         await worker.stop();

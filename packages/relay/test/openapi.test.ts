@@ -6,6 +6,7 @@ import pino from 'pino';
 import { z } from 'zod';
 import { loadRelayConfig } from '../src';
 import { buildApp } from '../src/http/app';
+import { EventBus } from '../src/ingest/event-bus';
 import { RelayMetrics } from '../src/metrics';
 import { hashToken } from '../src/security/auth';
 import type { RelayStorage } from '../src/storage/types';
@@ -31,6 +32,7 @@ async function appWithRoutes(): Promise<{ app: FastifyInstance; routes: RouteOpt
     logger: pino({ level: 'silent' }),
     clock: { now: () => Date.now() },
     adminTokenHash: hashToken(TOKEN),
+    bus: new EventBus(),
     hookHandler: (req, res) => {
       hookCalls.push(`${req.method} ${req.url}`);
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true,"id":"evt_from_the_hook_handler"}');

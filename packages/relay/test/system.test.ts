@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { loadRelayConfig } from '../src';
 import { buildApp } from '../src/http/app';
+import { EventBus } from '../src/ingest/event-bus';
 import { RelayMetrics } from '../src/metrics';
 import { hashToken } from '../src/security/auth';
 import type { RelayStorage } from '../src/storage/types';
@@ -128,6 +129,7 @@ describe('/healthz when storage fails', () => {
       logger: pino({ level: 'silent' }),
       clock: { now: () => Date.now() },
       adminTokenHash: hashToken(TOKEN),
+      bus: new EventBus(),
       hookHandler: () => undefined,
       inFlightDeliveries: () => 0,
       isClosing: () => false,

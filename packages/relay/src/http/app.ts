@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { RelayConfig } from '../config';
+import type { EventBus } from '../ingest/event-bus';
 import type { RelayMetrics } from '../metrics';
 import { bearerToken, tokenMatches } from '../security/auth';
 import { ClientRateLimiter } from '../security/rate-limit';
@@ -19,6 +20,7 @@ import { registerHookDescription } from './hooks-doc';
 import { errorBody, HttpError } from './replies';
 import { requestId } from './request-id';
 import { failure } from './schemas/common';
+import { registerStreamRoute } from './stream';
 import { registerSubscriptionRoutes } from './subscriptions';
 import { registerSystemRoutes } from './system';
 import { validatorCompiler } from './validate';
@@ -30,6 +32,8 @@ export interface AppDeps {
   logger: Logger;
   clock: Clock;
   adminTokenHash: Buffer;
+  /** New events as they are committed, for the live stream. */
+  bus: EventBus;
   /** The ingest path, served before fastify sees the request. */
   hookHandler: (req: http.IncomingMessage, res: http.ServerResponse) => void;
   inFlightDeliveries: () => number;
@@ -152,6 +156,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       });
       registerSubscriptionRoutes(v1, deps);
       registerEventRoutes(v1, deps);
+      registerStreamRoute(v1, deps);
       registerActionRoutes(v1, deps);
     },
     { prefix: '/v1' },

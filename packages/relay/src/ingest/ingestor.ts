@@ -1,5 +1,6 @@
 import { GroupCommitter } from '../storage/group-commit';
-import type { RelayStorage } from '../storage/types';
+import { DEFAULT_SOURCE, type NewEvent, type RelayStorage } from '../storage/types';
+import type { EventBus } from './event-bus';
 import { ingestInbound, type InboundWebhook, type IngestOutcome, type WebhookSecrets } from './admit';
 
 /** Most webhooks committed at once; a batch this size still commits in a few milliseconds. */
@@ -15,8 +16,16 @@ export type Ingestor = GroupCommitter<InboundWebhook, IngestOutcome>;
  * admitted (signature, shape) and committed at once, and each caller's promise settles only
  * after its batch is durable.
  */
-export function createIngestor(storage: RelayStorage, secrets: WebhookSecrets): Ingestor {
-  const flush = (batch: InboundWebhook[]): Promise<IngestOutcome[]> => ingestInbound(batch, secrets, (events) => storage.ingest(events));
+export function createIngestor(storage: RelayStorage, secrets: WebhookSecrets, bus?: EventBus): Ingestor {
+  // Once committed, the batch's new events go to the live streams; duplicates were streamed the first time.
+  const ingest = async (events: readonly NewEvent[]) => {
+    const results = await storage.ingest(events);
+    if (bus && bus.listeners > 0) {
+      bus.publish(events.flatMap((e, i) => (results[i]?.duplicate === false ? [{ ...e, source: e.source ?? DEFAULT_SOURCE, test: false }] : [])));
+    }
+    return results;
+  };
+  const flush = (batch: InboundWebhook[]): Promise<IngestOutcome[]> => ingestInbound(batch, secrets, ingest);
   // On PostgreSQL each batch is a statement and a round trip: two at a time let the
   // next batch fill while one commits (13-16 events per statement here instead of ~10),
   // which costs the relay and the server less per event.

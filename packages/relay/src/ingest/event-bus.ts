@@ -1,0 +1,27 @@
+import type { StoredEvent } from '../storage/types';
+
+export type EventBusListener = (events: readonly StoredEvent[]) => void;
+
+/**
+ * New events, in this process, as soon as they are durable: each ingest batch's new events
+ * (duplicates are not new) and, on PostgreSQL, those other replicas announce. Live streams
+ * listen here; nothing is kept, so a listener that is not there misses nothing it could not
+ * read back from storage.
+ */
+export class EventBus {
+  readonly #listeners = new Set<EventBusListener>();
+
+  subscribe(listener: EventBusListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  get listeners(): number {
+    return this.#listeners.size;
+  }
+
+  publish(events: readonly StoredEvent[]): void {
+    if (events.length === 0) return;
+    for (const listener of this.#listeners) listener(events);
+  }
+}
