@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { codeOf, messageOf, UsageError } from './errors';
 import { write, type Env, type Io } from './io';
+import { closest } from './suggest';
 
 /** What every command gets: the environment and the streams, nothing global. */
 export interface Context {
@@ -78,8 +79,21 @@ export function parseFlags<O extends FlagSpecs>(command: string, argv: readonly 
     return { args: positionals, flags: values as Flags<O> & CommonFlags };
   } catch (e) {
     if (!codeOf(e)?.startsWith('ERR_PARSE_ARGS')) throw e;
-    throw new UsageError(messageOf(e), { hints: [`Run \`callbridge help ${command}\` for its options.`] });
+    const help = `Run \`callbridge help ${command}\` for its options.`;
+    const unknown = codeOf(e) === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /Unknown option '([^']+)'/.exec(messageOf(e))?.[1] : undefined;
+    if (unknown !== undefined) throw unknownOption(command, unknown, { ...COMMON_FLAGS, ...flags }, help);
+    throw new UsageError(messageOf(e), { hints: [help] });
   }
+}
+
+/** `unknown option --taget-url; did you mean --target-url?`, naming the flag a typo most likely meant. */
+function unknownOption(command: string, given: string, specs: FlagSpecs, help: string): UsageError {
+  const known = Object.keys(specs).map((name) => `--${name}`);
+  const guess = closest(given.replace(/^-+/, '--'), known);
+  return new UsageError(`unknown option ${given} for ${command}${guess ? `; did you mean ${guess}?` : ''}`, {
+    field: given,
+    hints: [`Options: ${known.join(', ')}.`, help],
+  });
 }
 
 export function defineCommand<const O extends FlagSpecs>(def: CommandDefinition<O>): Command {

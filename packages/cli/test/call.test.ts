@@ -183,7 +183,7 @@ describe('call: invalid input exits 2 with the field named and nothing sent', ()
     [['call', 'vyora'], /missing <operation>/],
     [['call'], /missing <provider>/],
     [['call', 'vyora', 'calls.get', 'extra'], /unexpected argument "extra"/],
-    [['call', 'vyora', 'calls.get', '--jsn', '{}'], /Unknown option '--jsn'/],
+    [['call', 'vyora', 'calls.get', '--jsn', '{}'], /unknown option --jsn for call; did you mean --json\?/],
     [['call', 'vyora', 'calls.get', '--json'], /--json/],
     [['call', 'vyora', 'calls.get', '--idempotency-key', ''], /--idempotency-key must not be empty/],
   ])('%j is exit 2', async (argv, message) => {

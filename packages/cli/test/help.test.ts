@@ -59,6 +59,16 @@ describe('help and version', () => {
     expect((await run(['help', 'nope'])).code).toBe(2);
   });
 
+  test('an unknown option is exit 2 and suggests the nearest known one', async () => {
+    const r = await run(['list', 'vyora', 'agents.list', '--limt', '3']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown option --limt for list; did you mean --limit?');
+    expect(r.stderr).toContain('Options: --help, --verbose, --json, --all, --limit.');
+    const far = await run(['sign', 'vyora', '--zzzzzz']);
+    expect(far.code).toBe(2);
+    expect(far.stderr).toContain('unknown option --zzzzzz for sign\n');
+  });
+
   test('an option before the command is exit 2', async () => {
     const r = await run(['--verbose', 'ops']);
     expect(r.code).toBe(2);
