@@ -23,6 +23,20 @@ export class UsageError extends Error {
 }
 
 /**
+ * A failure outside the CLI's own input: the relay refused a request or could not be
+ * reached. Exit 1, the message and its hints on stderr.
+ */
+export class CommandFailure extends Error {
+  readonly hints: readonly string[];
+
+  constructor(message: string, hints: readonly string[] = []) {
+    super(message);
+    this.name = 'CommandFailure';
+    this.hints = hints;
+  }
+}
+
+/**
  * An error's message. Duck-typed, not `instanceof Error`: errors thrown by node's own
  * modules come from another realm under test runners, and are still errors.
  */

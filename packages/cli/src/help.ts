@@ -30,10 +30,12 @@ Environment (PROVIDER is one of ${upper}):
   <PROVIDER>_API_KEY          the provider's API key (never printed)
   <PROVIDER>_BASE_URL         overrides the provider's base URL, e.g. the sandbox
   <PROVIDER>_WEBHOOK_SECRET   the webhook signing secret for verify and sign
+  RELAY_URL                   the relay for listen and the admin commands (default http://127.0.0.1:8080)
+  RELAY_API_TOKEN             its admin or scoped token (never printed)
 
 Exit codes:
   0  success
-  1  provider error or invalid signature (the normalized error as JSON on stderr)
+  1  provider or relay error, unreachable relay, or invalid signature (the error on stderr)
   2  invalid input: bad flag, unknown provider or operation, invalid JSON or field
      (the field is named on stderr; nothing is sent)
 

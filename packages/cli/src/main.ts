@@ -1,7 +1,7 @@
 import { CallbridgeError, ValidationError } from '@callbridge/core';
 import { helpText, type Command, type Context } from './command';
 import { commands } from './commands';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, messageOf, UsageError } from './errors';
+import { CommandFailure, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, messageOf, UsageError } from './errors';
 import { mainHelp } from './help';
 import { formatJson, writeLine, type Env, type Io, type OutputSink } from './io';
 import { RedactingSink } from './redact';
@@ -43,6 +43,8 @@ async function dispatch(argv: readonly string[], ctx: Context): Promise<number> 
     }
     const command = findCommand(topic);
     if (!command) throw unknownCommand(topic);
+    // `help subscriptions create`: the command prints its subcommand's help itself.
+    if (rest.length > 1) return command.run([...rest.slice(1), '--help'], ctx);
     await writeLine(ctx.io.stdout, helpText(command));
     return EXIT_OK;
   }
@@ -67,6 +69,10 @@ async function report(e: unknown, stderr: OutputSink): Promise<number> {
     const issues = e.issues.map((i) => `  ${i.field}: ${i.message}`);
     await writeLine(stderr, [`callbridge: invalid input for ${where}:`, ...issues].join('\n'));
     return EXIT_USAGE;
+  }
+  if (e instanceof CommandFailure) {
+    await writeLine(stderr, [`callbridge: ${e.message}`, ...e.hints].join('\n'));
+    return EXIT_FAILURE;
   }
   if (e instanceof CallbridgeError) {
     await writeLine(stderr, formatJson(e.toJSON(), stderr));
