@@ -3,6 +3,7 @@ import { call } from './call';
 import { deliveries } from './deliveries';
 import { events } from './events';
 import { list } from './list';
+import { listen } from './listen';
 import { make } from './make';
 import { ops } from './ops';
 import { relay } from './relay';
@@ -27,6 +28,7 @@ export const commands: readonly Command[] = [
   relay,
   sandbox,
   sendEvent,
+  listen,
   make,
   subscriptions,
   events,
