@@ -7,6 +7,7 @@ export type SseItem = { kind: 'event'; id: string | undefined; event: string; da
 
 export class SseParser {
   #buffer = '';
+  #afterCr = false;
   #data: string[] = [];
   #event = '';
   #id: string | undefined;
@@ -18,16 +19,20 @@ export class SseParser {
   }
 
   push(chunk: string): SseItem[] {
+    // A CR ended the last piece: a LF starting this one is the second half of that CRLF.
+    if (this.#afterCr && chunk.startsWith('\n')) chunk = chunk.slice(1);
+    this.#afterCr = false;
     this.#buffer += chunk;
     const out: SseItem[] = [];
     let start = 0;
     for (let i = 0; i < this.#buffer.length; i++) {
       const c = this.#buffer[i];
       if (c !== '\n' && c !== '\r') continue;
-      // A CR at the very end may be the first half of CRLF: wait for the next piece.
-      if (c === '\r' && i === this.#buffer.length - 1) break;
       this.#line(this.#buffer.slice(start, i), out);
-      if (c === '\r' && this.#buffer[i + 1] === '\n') i++;
+      if (c === '\r') {
+        if (i === this.#buffer.length - 1) this.#afterCr = true;
+        else if (this.#buffer[i + 1] === '\n') i++;
+      }
       start = i + 1;
     }
     this.#buffer = this.#buffer.slice(start);
