@@ -117,12 +117,13 @@ export function settingDefault(name: WithDefault): string {
   return found.default;
 }
 
-/** The settings as help text: one line each, name, default, what it does. */
+/** The settings as help text, one line each: name, default (`-` for none), what it does. */
 export function settingsHelp(indent = '  '): string {
-  const width = Math.max(...SETTINGS.map((s) => s.name.length)) + 2;
+  const nameWidth = Math.max(...SETTINGS.map((s) => s.name.length)) + 2;
+  const defaultWidth = Math.max(...SETTINGS.map((s) => (s.default ?? '-').length)) + 2;
   return SETTINGS.map((s) => {
-    const def = s.default !== undefined ? `default ${s.default}` : (s.unsetMeans ?? 'no default');
+    const unset = s.unsetMeans !== undefined ? `; unset: ${s.unsetMeans}` : '';
     const planned = s.planned ? ' (not read by this version yet)' : '';
-    return `${indent}${s.name.padEnd(width)}${s.description}; ${def}${planned}`;
+    return `${indent}${s.name.padEnd(nameWidth)}${(s.default ?? '-').padEnd(defaultWidth)}${s.description}${unset}${planned}`;
   }).join('\n');
 }
