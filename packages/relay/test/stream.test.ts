@@ -155,6 +155,71 @@ describe('closing the relay', () => {
   });
 });
 
+/** The stream route alone, on a fastify of its own, with storage in memory and the bounds a test picks. */
+async function bareStream(bounds: { maxBufferedBytes?: number; maxReplay?: number }, logs: string[] = []) {
+  const storage = new SqliteStorage({ path: ':memory:' });
+  const bus = new EventBus();
+  const app = Fastify({ logger: { level: 'warn', stream: { write: (line: string) => logs.push(line) } } });
+  await app.register(async (v1) => registerStreamRoute(v1, { storage, bus, config: loadRelayConfig({}), ...bounds }), { prefix: '/v1' });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    storage,
+    bus,
+    app,
+    url: `http://127.0.0.1:${(app.server.address() as net.AddressInfo).port}`,
+    close: async () => {
+      await app.close();
+      await storage.close();
+    },
+  };
+}
+
+describe('the event bus', () => {
+  test('a listener that throws is reported and does not keep the event from the others', () => {
+    const errors: unknown[] = [];
+    const bus = new EventBus((e) => errors.push(e));
+    const got: string[] = [];
+    bus.subscribe(() => {
+      throw new Error('broken stream');
+    });
+    bus.subscribe((events) => got.push(...events.map((e) => e.id)));
+    expect(() => bus.publish([{ id: 'evt_1' } as StoredEvent])).not.toThrow();
+    expect(got).toEqual(['evt_1']);
+    expect(errors).toEqual([new Error('broken stream')]);
+  });
+});
+
+describe('resuming after more events than the replay cap', () => {
+  test('replays the newest ones, says older ones were left out, then goes live without a gap', async () => {
+    const s = await bareStream({ maxReplay: 3 });
+    try {
+      const events = Array.from({ length: 6 }, (_, n) => ({
+        id: `evt_cap_${n}`,
+        type: 'vyora.call_completed',
+        provider: 'vyora',
+        event: 'call_completed',
+        createdAt: '2026-01-01T00:00:00Z',
+        receivedAt: n,
+        dedupeKey: `cap-${n}`,
+        data: JSON.stringify({ n }),
+      }));
+      await s.storage.ingest(events);
+      const c = await openStream(s.url, { lastEventId: 'evt_cap_0' });
+      await c.until(live);
+      expect(ids(c)).toEqual(['evt_cap_3', 'evt_cap_4', 'evt_cap_5']);
+      expect(c.comments[0]).toBe('more than 3 events were missed; the oldest are not replayed (GET /v1/events lists them)');
+      const next = { ...events[0]!, id: 'evt_cap_live', dedupeKey: 'cap-live' };
+      await s.storage.ingest([next]);
+      s.bus.publish([{ ...next, source: 'default', test: false }]);
+      await c.until((x) => x.messages.length >= 4);
+      expect(ids(c)).toEqual(['evt_cap_3', 'evt_cap_4', 'evt_cap_5', 'evt_cap_live']);
+      c.close();
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('a client that reads too slowly', () => {
   function event(n: number, size: number): StoredEvent {
     return {
@@ -172,18 +237,15 @@ describe('a client that reads too slowly', () => {
   }
 
   test('is disconnected once its backlog passes the bound, instead of growing the relay’s memory', async () => {
-    const storage = new SqliteStorage({ path: ':memory:' });
-    const bus = new EventBus();
     const warnings: string[] = [];
-    const app = Fastify({ logger: { level: 'warn', stream: { write: (line: string) => warnings.push(line) } } });
     const bound = 256 * 1024;
-    registerStreamRoute(app, { storage, bus, config: loadRelayConfig({}), maxBufferedBytes: bound });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const socket = net.connect((app.server.address() as net.AddressInfo).port, '127.0.0.1');
+    const s = await bareStream({ maxBufferedBytes: bound }, warnings);
+    const bus = s.bus;
+    const socket = net.connect((s.app.server.address() as net.AddressInfo).port, '127.0.0.1');
     try {
       await new Promise((r) => socket.once('connect', r));
       // A raw socket that asks for the stream and then stops reading.
-      socket.write('GET /events/stream HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n');
+      socket.write('GET /v1/events/stream HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n');
       let head = '';
       socket.on('data', (chunk: Buffer) => {
         if (head.length < 2000) head += chunk.toString('latin1');
@@ -211,8 +273,7 @@ describe('a client that reads too slowly', () => {
       await closed;
     } finally {
       socket.destroy();
-      await app.close();
-      await storage.close();
+      await s.close();
     }
   });
 });

@@ -89,6 +89,7 @@ interface ConnectionDeps {
   heartbeatMs: number;
   log: Logger;
   maxBufferedBytes: number;
+  maxReplay: number;
 }
 
 /** One client's stream: replay, then live, with a heartbeat, until either side ends it. */
@@ -122,7 +123,7 @@ class StreamConnection {
     if (lastEventId !== undefined) {
       let after;
       try {
-        after = await this.#deps.storage.listEventsAfter(lastEventId, MAX_REPLAY, this.#filter);
+        after = await this.#deps.storage.listEventsAfter(lastEventId, this.#deps.maxReplay, this.#filter);
       } catch (e) {
         this.#deps.log.error({ err: e }, 'stream: could not read the missed events');
         this.end(': the relay could not read the events you missed; reconnect with Last-Event-ID to try again');
@@ -132,7 +133,7 @@ class StreamConnection {
       if (after === null) {
         this.#write(`: no event ${oneLine(lastEventId)} is stored (never, or deleted by retention): new events only\n\n`);
       } else {
-        if (after.more) this.#write(`: more than ${MAX_REPLAY} events were missed; the oldest are not replayed (GET /v1/events lists them)\n\n`);
+        if (after.more) this.#write(`: more than ${this.#deps.maxReplay} events were missed; the oldest are not replayed (GET /v1/events lists them)\n\n`);
         replayed = new Set();
         for (const event of after.events) {
           replayed.add(event.id);
@@ -199,8 +200,9 @@ class StreamConnection {
 }
 
 export interface StreamDeps extends Pick<AppDeps, 'storage' | 'bus' | 'config'> {
-  /** For tests: the per-client memory bound (default MAX_BUFFERED_BYTES). */
+  /** For tests: the per-client memory bound (default MAX_BUFFERED_BYTES) and the replay cap (default MAX_REPLAY). */
   maxBufferedBytes?: number;
+  maxReplay?: number;
 }
 
 export function registerStreamRoute(v1: FastifyInstance, deps: StreamDeps): void {
@@ -240,6 +242,7 @@ export function registerStreamRoute(v1: FastifyInstance, deps: StreamDeps): void
         heartbeatMs: deps.config.streamHeartbeatMs,
         log,
         maxBufferedBytes: deps.maxBufferedBytes ?? MAX_BUFFERED_BYTES,
+        maxReplay: deps.maxReplay ?? MAX_REPLAY,
       },
       () => open.delete(connection),
     );

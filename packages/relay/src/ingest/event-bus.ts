@@ -10,6 +10,12 @@ export type EventBusListener = (events: readonly StoredEvent[]) => void;
  */
 export class EventBus {
   readonly #listeners = new Set<EventBusListener>();
+  readonly #onError: (e: unknown) => void;
+
+  /** `onError` hears what a listener threw; the other listeners, and the ingest that published, carry on. */
+  constructor(onError: (e: unknown) => void = () => undefined) {
+    this.#onError = onError;
+  }
 
   subscribe(listener: EventBusListener): () => void {
     this.#listeners.add(listener);
@@ -22,6 +28,13 @@ export class EventBus {
 
   publish(events: readonly StoredEvent[]): void {
     if (events.length === 0) return;
-    for (const listener of this.#listeners) listener(events);
+    for (const listener of this.#listeners) {
+      // Publishing runs after a commit, before the providers are answered: a broken stream must not fail their webhooks.
+      try {
+        listener(events);
+      } catch (e) {
+        this.#onError(e);
+      }
+    }
   }
 }
