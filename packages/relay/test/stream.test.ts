@@ -1,7 +1,7 @@
 import net from 'node:net';
 import Fastify from 'fastify';
 import { loadRelayConfig } from '../src';
-import { registerStreamRoute } from '../src/http/stream';
+import { parseStreamQuery, registerStreamRoute, scopeStreamFilter } from '../src/http/stream';
 import { EventBus } from '../src/ingest/event-bus';
 import { SqliteStorage } from '../src/storage/sqlite';
 import type { StoredEvent } from '../src/storage/types';
@@ -173,6 +173,16 @@ async function bareStream(bounds: { maxBufferedBytes?: number; maxReplay?: numbe
     },
   };
 }
+
+describe('a scoped token’s stream', () => {
+  test('carries only its sources, whatever the query asks for', () => {
+    const scope = ['src_a', 'default'];
+    expect(scopeStreamFilter(parseStreamQuery({}), scope)).toEqual({ sources: ['src_a', 'default'] });
+    expect(scopeStreamFilter(parseStreamQuery({ sources: 'src_a,src_other', types: 'aila.*' }), scope)).toEqual({ sources: ['src_a'], providers: ['aila'] });
+    expect(scopeStreamFilter(parseStreamQuery({ sources: 'src_other' }), scope)).toEqual({ sources: [] });
+    expect(scopeStreamFilter(parseStreamQuery({ sources: 'src_other' }), null)).toEqual({ sources: ['src_other'] });
+  });
+});
 
 describe('the event bus', () => {
   test('a listener that throws is reported and does not keep the event from the others', () => {

@@ -83,6 +83,17 @@ export function parseStreamQuery(query: Record<string, unknown>): EventStreamFil
   return filter;
 }
 
+/**
+ * A stream limited to what a token may see: a scoped token's sources (null for the admin). A
+ * source it names that the token lacks matches nothing, as `?source=` of another source gives
+ * an empty list elsewhere in /v1, rather than revealing whether that source exists.
+ */
+export function scopeStreamFilter(filter: EventStreamFilter, scope: readonly string[] | null): EventStreamFilter {
+  if (scope === null) return filter;
+  const sources = filter.sources ? filter.sources.filter((s) => scope.includes(s)) : [...scope];
+  return { ...filter, sources };
+}
+
 interface ConnectionDeps {
   storage: RelayStorage;
   bus: EventBus;
@@ -214,7 +225,8 @@ export function registerStreamRoute(v1: FastifyInstance, deps: StreamDeps): void
 
   v1.get('/events/stream', async (req, reply) => {
     const query = req.query as Record<string, unknown>;
-    const filter = parseStreamQuery(query);
+    // Every /v1 token is the admin's until scoped tokens reach the routes: then their sources go here.
+    const filter = scopeStreamFilter(parseStreamQuery(query), null);
     const header = req.headers['last-event-id'];
     const fromQuery = query['last_event_id'];
     const lastEventId = typeof header === 'string' && header !== '' ? header : typeof fromQuery === 'string' && fromQuery !== '' ? fromQuery : undefined;
