@@ -1,7 +1,9 @@
 import net from 'node:net';
 import Fastify from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import { loadRelayConfig } from '../src';
 import { parseStreamQuery, registerStreamRoute, scopeStreamFilter } from '../src/http/stream';
+import { validatorCompiler } from '../src/http/validate';
 import { EventBus } from '../src/ingest/event-bus';
 import { SqliteStorage } from '../src/storage/sqlite';
 import type { StoredEvent } from '../src/storage/types';
@@ -160,6 +162,8 @@ async function bareStream(bounds: { maxBufferedBytes?: number; maxReplay?: numbe
   const storage = new SqliteStorage({ path: ':memory:' });
   const bus = new EventBus();
   const app = Fastify({ logger: { level: 'warn', stream: { write: (line: string) => logs.push(line) } } });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   await app.register(async (v1) => registerStreamRoute(v1, { storage, bus, config: loadRelayConfig({}), ...bounds }), { prefix: '/v1' });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return {
@@ -176,11 +180,14 @@ async function bareStream(bounds: { maxBufferedBytes?: number; maxReplay?: numbe
 
 describe('a scoped token’s stream', () => {
   test('carries only its sources, whatever the query asks for', () => {
-    const scope = ['src_a', 'default'];
-    expect(scopeStreamFilter(parseStreamQuery({}), scope)).toEqual({ sources: ['src_a', 'default'] });
-    expect(scopeStreamFilter(parseStreamQuery({ sources: 'src_a,src_other', types: 'aila.*' }), scope)).toEqual({ sources: ['src_a'], providers: ['aila'] });
-    expect(scopeStreamFilter(parseStreamQuery({ sources: 'src_other' }), scope)).toEqual({ sources: [] });
-    expect(scopeStreamFilter(parseStreamQuery({ sources: 'src_other' }), null)).toEqual({ sources: ['src_other'] });
+    const scope = ['src_acme1234', 'default'];
+    expect(scopeStreamFilter(parseStreamQuery({}), scope)).toEqual({ sources: ['src_acme1234', 'default'] });
+    expect(scopeStreamFilter(parseStreamQuery({ sources: 'src_acme1234,src_other1234', types: 'aila.*' }), scope)).toEqual({
+      sources: ['src_acme1234'],
+      providers: ['aila'],
+    });
+    expect(scopeStreamFilter(parseStreamQuery({ sources: 'src_other1234' }), scope)).toEqual({ sources: [] });
+    expect(scopeStreamFilter(parseStreamQuery({ sources: 'src_other1234' }), null)).toEqual({ sources: ['src_other1234'] });
   });
 });
 

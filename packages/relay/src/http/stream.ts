@@ -1,10 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Logger } from 'pino';
 import { deliveryBody } from '../delivery/payload';
 import type { EventBus } from '../ingest/event-bus';
 import type { EventStreamFilter, RelayStorage, StoredEvent } from '../storage/types';
 import type { AppDeps } from './app';
+import { INVALID, optionalText, SOURCE_ID } from './schemas/common';
 import { invalid } from './validate';
 import { eventPatternProblem } from './subscriptions';
 
@@ -26,9 +29,17 @@ export const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Lets a final comment reach a slow client before its socket is dropped anyway. */
 const DROP_GRACE_MS = 1000;
 
-const SOURCE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const EVENT_ID = /^[\x21-\x7e]{1,200}$/;
 const MAX_LIST = 100;
+
+/** The query's shape; each entry of `types` and `sources` is checked by parseStreamQuery, which names it. */
+const StreamQuery = z.object({
+  types: optionalText(4000, 'Comma-separated event types: `*`, `vyora.*`, `vyora.call_completed`; default all.'),
+  sources: optionalText(4000, 'Comma-separated source ids (`default`, `src_…`); default all a token may see.'),
+  last_event_id: optionalText(200, 'Resume after this event, for clients that cannot send the Last-Event-ID header.'),
+});
+
+const STREAM_DESCRIPTION = `Server-Sent Events. Each message: \`id:\` the event id, \`event:\` its type, \`data:\` the body a subscription receives. A \`: heartbeat\` comment every RELAY_STREAM_HEARTBEAT (15 s), \`: live\` once the events missed since \`Last-Event-ID\` (at most ${MAX_REPLAY}) have been sent. A client too slow to keep up is disconnected with a comment saying so; it resumes with \`Last-Event-ID\`.`;
 
 function matches(filter: EventStreamFilter, event: StoredEvent): boolean {
   // A subscription test's event goes to that subscription alone, never to a stream.
@@ -53,7 +64,14 @@ export function sseMessage(event: StoredEvent): string {
 function list(raw: unknown, field: string): string[] | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (typeof raw !== 'string') throw invalid([{ field, message: 'must be given once, as a comma-separated list' }]);
-  const items = [...new Set(raw.split(',').map((s) => s.trim()).filter((s) => s !== ''))];
+  const items = [
+    ...new Set(
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
+  ];
   if (items.length > MAX_LIST) throw invalid([{ field, message: `must name at most ${MAX_LIST} entries` }]);
   return items;
 }
@@ -77,7 +95,7 @@ export function parseStreamQuery(query: Record<string, unknown>): EventStreamFil
   const sources = list(query['sources'], 'sources');
   if (sources) {
     const bad = sources.findIndex((s) => !SOURCE_ID.test(s));
-    if (bad >= 0) throw invalid([{ field: `sources.${bad}`, message: 'must be a source id such as default or src_…' }]);
+    if (bad >= 0) throw invalid([{ field: `sources.${bad}`, message: 'must be "default" or a source id (src_…)' }]);
     filter.sources = sources;
   }
   return filter;
@@ -144,7 +162,10 @@ class StreamConnection {
       if (after === null) {
         this.#write(`: no event ${oneLine(lastEventId)} is stored (never, or deleted by retention): new events only\n\n`);
       } else {
-        if (after.more) this.#write(`: more than ${this.#deps.maxReplay} events were missed; the oldest are not replayed (GET /v1/events lists them)\n\n`);
+        if (after.more)
+          this.#write(
+            `: more than ${this.#deps.maxReplay} events were missed; the oldest are not replayed (GET /v1/events lists them)\n\n`,
+          );
         replayed = new Set();
         for (const event of after.events) {
           replayed.add(event.id);
@@ -223,42 +244,59 @@ export function registerStreamRoute(v1: FastifyInstance, deps: StreamDeps): void
     for (const c of [...open]) c.end('the relay is shutting down; reconnect with Last-Event-ID to resume');
   });
 
-  v1.get('/events/stream', async (req, reply) => {
-    const query = req.query as Record<string, unknown>;
-    // Every /v1 token is the admin's until scoped tokens reach the routes: then their sources go here.
-    const filter = scopeStreamFilter(parseStreamQuery(query), null);
-    const header = req.headers['last-event-id'];
-    const fromQuery = query['last_event_id'];
-    const lastEventId = typeof header === 'string' && header !== '' ? header : typeof fromQuery === 'string' && fromQuery !== '' ? fromQuery : undefined;
-    if (lastEventId !== undefined && !EVENT_ID.test(lastEventId)) {
-      throw invalid([{ field: typeof header === 'string' && header !== '' ? 'Last-Event-ID' : 'last_event_id', message: 'must be an event id such as evt_…' }]);
-    }
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      ...(reply.getHeaders() as Record<string, string>),
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      // Proxies such as nginx would otherwise hold events back in their buffers.
-      'x-accel-buffering': 'no',
-      connection: 'keep-alive',
-    });
-    const log = req.log.child({ stream: true }) as Logger;
-    log.info({ filter, resume: lastEventId !== undefined }, 'stream opened');
-    const connection = new StreamConnection(
-      res,
-      filter,
-      {
-        storage: deps.storage,
-        bus: deps.bus,
-        heartbeatMs: deps.config.streamHeartbeatMs,
-        log,
-        maxBufferedBytes: deps.maxBufferedBytes ?? MAX_BUFFERED_BYTES,
-        maxReplay: deps.maxReplay ?? MAX_REPLAY,
+  v1.withTypeProvider<ZodTypeProvider>().get(
+    '/events/stream',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Follow new events live (Server-Sent Events); resume with Last-Event-ID',
+        querystring: StreamQuery,
+        response: { 200: { description: STREAM_DESCRIPTION, content: { 'text/event-stream': { schema: z.string() } } }, 400: INVALID },
       },
-      () => open.delete(connection),
-    );
-    open.add(connection);
-    await connection.start(lastEventId);
-  });
+    },
+    async (req, reply) => {
+      const query: Record<string, unknown> = req.query;
+      // Every /v1 token is the admin's until scoped tokens reach the routes: then their sources go here.
+      const filter = scopeStreamFilter(parseStreamQuery(query), null);
+      const header = req.headers['last-event-id'];
+      const fromQuery = query['last_event_id'];
+      const lastEventId =
+        typeof header === 'string' && header !== '' ? header : typeof fromQuery === 'string' && fromQuery !== '' ? fromQuery : undefined;
+      if (lastEventId !== undefined && !EVENT_ID.test(lastEventId)) {
+        throw invalid([
+          {
+            field: typeof header === 'string' && header !== '' ? 'Last-Event-ID' : 'last_event_id',
+            message: 'must be an event id such as evt_…',
+          },
+        ]);
+      }
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        // Proxies such as nginx would otherwise hold events back in their buffers.
+        'x-accel-buffering': 'no',
+        connection: 'keep-alive',
+      });
+      const log = req.log.child({ stream: true }) as Logger;
+      log.info({ filter, resume: lastEventId !== undefined }, 'stream opened');
+      const connection = new StreamConnection(
+        res,
+        filter,
+        {
+          storage: deps.storage,
+          bus: deps.bus,
+          heartbeatMs: deps.config.streamHeartbeatMs,
+          log,
+          maxBufferedBytes: deps.maxBufferedBytes ?? MAX_BUFFERED_BYTES,
+          maxReplay: deps.maxReplay ?? MAX_REPLAY,
+        },
+        () => open.delete(connection),
+      );
+      open.add(connection);
+      await connection.start(lastEventId);
+    },
+  );
 }
