@@ -39,14 +39,53 @@ function isJsonMediaType(header: string | undefined): boolean {
 
 const registry = providers as Partial<Record<string, ProviderSpec>>;
 
+/** The provider segment of a hook path, decoded; null when its percent-encoding is broken. */
+function hookName(url: string): string | null {
+  const end = url.indexOf('?');
+  const raw = url.slice(HOOKS_PREFIX.length, end === -1 ? undefined : end);
+  if (!raw.includes('%')) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+}
+
 export function createHookHandler(deps: HookDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { logger, metrics } = deps;
 
+  /**
+   * The last resort: whatever throws in here (a bug, a dependency failing where nothing
+   * expects it) costs this request a 500, never the process. One line, no stack: the
+   * message says where to look, and a flood of such requests must not flood the log.
+   */
+  const internalError = (req: IncomingMessage, res: ServerResponse, reqId: string, e: unknown): void => {
+    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    logger.error({ reqId, url: req.url?.slice(0, 200), cause: message }, `webhook handler failed: ${message}`);
+    try {
+      if (!res.headersSent) {
+        sendJson(res, 500, JSON.stringify(errorBody('internal_error', 'the relay failed to handle this webhook; retry later')), {
+          'x-request-id': reqId,
+          connection: 'close',
+        });
+      } else if (!res.writableEnded) res.destroy();
+    } catch {
+      res.destroy();
+    }
+  };
+
   return (req, res) => {
     const reqId = requestId(req);
-    const url = req.url as string;
-    const end = url.indexOf('?');
-    const name = decodeURIComponent(url.slice(HOOKS_PREFIX.length, end === -1 ? undefined : end));
+    try {
+      handle(req, res, reqId);
+    } catch (e) {
+      internalError(req, res, reqId, e);
+    }
+  };
+
+  function handle(req: IncomingMessage, res: ServerResponse, reqId: string): void {
+    const decoded = hookName(req.url as string);
+    const name = decoded ?? '';
 
     const reject = (status: number, code: string, message: string, headers: Record<string, string> = {}): void => {
       if (isProviderId(name)) metrics.rejected.inc({ provider: name, reason: code });
@@ -60,9 +99,12 @@ export function createHookHandler(deps: HookDeps): (req: IncomingMessage, res: S
     };
 
     if (deps.isClosing()) return rejectUnread(503, 'shutting_down', 'the relay is shutting down; retry shortly', { 'retry-after': '5' });
+    if (decoded === null) {
+      return rejectUnread(400, 'malformed_path', 'the hook path has broken percent-encoding; POST to /hooks/<provider>');
+    }
     if (req.method !== 'POST') return rejectUnread(405, 'method_not_allowed', 'webhooks must be POSTed', { allow: 'POST' });
     const spec = isProviderId(name) ? registry[name] : undefined;
-    if (!spec) return rejectUnread(404, 'unknown_provider', `"${name}" is not a provider this relay knows`);
+    if (!spec) return rejectUnread(404, 'unknown_provider', `"${name.slice(0, 100)}" is not a provider this relay knows`);
     if (!spec.webhooks) return rejectUnread(404, 'no_webhooks', `${spec.name} does not send webhooks`);
     const provider = spec.id;
     const secret = deps.providers[provider]?.webhookSecret;
@@ -100,11 +142,12 @@ export function createHookHandler(deps: HookDeps): (req: IncomingMessage, res: S
     });
     req.on('end', () => {
       if (overflow) return;
-      const rawBody = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
-      accept(rawBody).catch((e: unknown) => {
-        logger.error({ reqId, provider, err: e }, 'webhook handling failed');
-        if (!res.headersSent) reject(500, 'internal_error', 'the relay failed to handle this webhook; retry later');
-      });
+      try {
+        const rawBody = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+        accept(rawBody).catch((e: unknown) => internalError(req, res, reqId, e));
+      } catch (e) {
+        internalError(req, res, reqId, e);
+      }
     });
 
     const accept = async (rawBody: Buffer): Promise<void> => {
@@ -124,5 +167,5 @@ export function createHookHandler(deps: HookDeps): (req: IncomingMessage, res: S
       }
       sendJson(res, 200, `{"received":true,"id":${JSON.stringify(outcome.id)}}`, { 'x-request-id': reqId });
     };
-  };
+  }
 }
