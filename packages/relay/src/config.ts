@@ -39,6 +39,8 @@ export interface RelayConfig {
   /** Waits between attempts, in ms, after a first attempt at once. */
   retrySchedule: readonly number[];
   maxBodyBytes: number;
+  /** Deepest nesting of objects and arrays accepted in a webhook body (400 too_deeply_nested beyond). */
+  maxJsonDepth: number;
   /** Lets subscriptions target loopback and private networks (tests, a relay inside one LAN). */
   allowPrivateTargets: boolean;
   deliveryTimeoutMs: number;
@@ -277,6 +279,8 @@ export function loadRelayConfig(env: Env, flags: RelayFlags = {}): RelayConfig {
     ...(apiToken !== undefined ? { apiToken } : {}),
     retrySchedule,
     maxBodyBytes: parseSize(bodyRaw, 'RELAY_MAX_BODY_BYTES'),
+    // Far below the depth at which a recursive JSON walker (JSON.stringify, a receiver) overflows its stack.
+    maxJsonDepth: integer('RELAY_MAX_JSON_DEPTH', 1, 1000),
     allowPrivateTargets: parseBoolean(allowRaw, 'RELAY_ALLOW_PRIVATE_TARGETS'),
     deliveryTimeoutMs,
     rateLimitPerMinute: integer('RELAY_RATE_LIMIT', 0, 1_000_000),
@@ -319,6 +323,7 @@ export function describeConfig(config: RelayConfig): Record<string, unknown> {
     apiToken: config.apiToken ? 'set' : 'not set',
     retrySchedule: config.retrySchedule,
     maxBodyBytes: config.maxBodyBytes,
+    maxJsonDepth: config.maxJsonDepth,
     allowPrivateTargets: config.allowPrivateTargets,
     deliveryTimeoutMs: config.deliveryTimeoutMs,
     rateLimitPerMinute: config.rateLimitPerMinute,

@@ -63,7 +63,11 @@ const table = [
     description: 'whose X-Forwarded-* headers to believe: off, true, a comma list of addresses/CIDRs, or a hop count',
     planned: true,
   },
-  { name: 'RELAY_MAX_JSON_DEPTH', default: '64', description: 'deepest nesting accepted in a JSON body', planned: true },
+  {
+    name: 'RELAY_MAX_JSON_DEPTH',
+    default: '64',
+    description: 'deepest nesting of objects and arrays in a webhook body, 1 to 1000 (400 too_deeply_nested beyond)',
+  },
   {
     name: 'RELAY_DISABLE_AFTER',
     default: '5d',

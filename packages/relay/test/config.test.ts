@@ -22,6 +22,7 @@ describe('loadRelayConfig', () => {
     expect(c.maxBodyBytes).toBe(256 * 1024);
     expect(c.allowPrivateTargets).toBe(false);
     expect(c.deliveryTimeoutMs).toBe(10_000);
+    expect(c.maxJsonDepth).toBe(64);
     expect(c.providers.vyora).toEqual({});
   });
 
@@ -75,6 +76,8 @@ describe('loadRelayConfig', () => {
     [{ AILA_BASE_URL: 'not a url' }, {}, 'AILA_BASE_URL', 'absolute'],
     [{ RELAY_RATE_LIMIT: '-1' }, {}, 'RELAY_RATE_LIMIT', 'whole number'],
     [{ RELAY_LOG_LEVEL: 'loud' }, {}, 'RELAY_LOG_LEVEL', 'one of'],
+    [{ RELAY_MAX_JSON_DEPTH: '0' }, {}, 'RELAY_MAX_JSON_DEPTH', 'whole number from 1 to 1000'],
+    [{ RELAY_MAX_JSON_DEPTH: 'deep' }, {}, 'RELAY_MAX_JSON_DEPTH', 'whole number'],
   ])('%j %j is refused naming %s', (env, flags, source, words) => {
     const e = error(() => loadRelayConfig(env, flags));
     expect(e.source).toBe(source);

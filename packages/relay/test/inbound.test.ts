@@ -73,3 +73,41 @@ describe('ingestInbound', () => {
     ).rejects.toThrow('disk full');
   });
 });
+
+describe('a webhook that cannot be admitted fails alone', () => {
+  const secrets = { vyora: { webhookSecret: VYORA_SECRET } };
+  const nested = (levels: number): string => JSON.stringify({ event: 'call_completed', call_id: `deep_${levels}` }).replace(/}$/, `,"x":${'['.repeat(levels)}${']'.repeat(levels)}}`);
+  const store = async (events: readonly NewEvent[]): Promise<IngestResult[]> => events.map((e) => ({ id: e.id, duplicate: false, deliveries: 0, filtered: 0 }));
+
+  test('a signed body nested 5,000 deep is refused 400 too_deeply_nested; its batch neighbours are stored', async () => {
+    const good = [vyoraEvent(), vyoraEvent()];
+    const out = await ingestInbound(
+      [inbound(good[0] as string), inbound(nested(5000)), tampered(vyoraEvent()), inbound(good[1] as string)],
+      secrets,
+      store,
+    );
+    expect(out.map((o) => (o.stored ? 'stored' : `${o.status} ${o.code}`))).toEqual(['stored', '400 too_deeply_nested', '401 signature_mismatch', 'stored']);
+    expect(out[1]).toMatchObject({ message: expect.stringContaining('64') });
+  });
+
+  test('the depth limit is exact: 64 levels pass, 65 do not, and it can be set', async () => {
+    // nested(n) puts n arrays inside the top-level object: n + 1 levels in all.
+    const out = await ingestInbound([inbound(nested(63)), inbound(nested(64))], secrets, store);
+    expect(out.map((o) => (o.stored ? 'stored' : o.code))).toEqual(['stored', 'too_deeply_nested']);
+    const tight = await ingestInbound([inbound(nested(2)), inbound(nested(3))], secrets, store, { maxJsonDepth: 3 });
+    expect(tight.map((o) => (o.stored ? 'stored' : o.code))).toEqual(['stored', 'too_deeply_nested']);
+  });
+
+  test('brackets inside strings do not count', async () => {
+    const body = JSON.stringify({ event: 'call_completed', call_id: 'brackets', transcript: '['.repeat(500) + '\\"{'.repeat(100) });
+    const out = await ingestInbound([inbound(body)], secrets, store);
+    expect(out[0]).toMatchObject({ stored: true });
+  });
+
+  test('an unexpected admission failure answers 400 for that webhook and never reaches its neighbours', async () => {
+    // A receipt time that is no number makes normalization throw a plain Error, not a payload error.
+    const broken = { ...inbound(vyoraEvent()), receivedAt: Number.NaN };
+    const out = await ingestInbound([inbound(vyoraEvent()), broken, inbound(vyoraEvent())], secrets, store);
+    expect(out.map((o) => (o.stored ? 'stored' : `${o.status} ${o.code}`))).toEqual(['stored', '400 unprocessable_webhook', 'stored']);
+  });
+});

@@ -9,6 +9,7 @@ import {
 } from '@callbridge/core';
 import type { ProviderCredentials } from '../config';
 import type { IngestResult, NewEvent } from '../storage/types';
+import { DEFAULT_MAX_JSON_DEPTH, exceedsJsonDepth } from './json-depth';
 
 /**
  * Admission of one inbound provider webhook: signature first, over the raw bytes, then the
@@ -34,14 +35,23 @@ export type Admission = { ok: true; event: NewEvent } | { ok: false; status: 400
 /** The relay's provider settings: admission reads each one's webhook secret. */
 export type WebhookSecrets = Partial<Record<ProviderId, Pick<ProviderCredentials, 'webhookSecret'>>>;
 
+export interface AdmitOptions {
+  /** Deepest nesting of objects and arrays accepted (RELAY_MAX_JSON_DEPTH); default 64. */
+  maxJsonDepth?: number;
+}
+
 const registry = providers as Partial<Record<string, ProviderSpec>>;
 
-export function admitWebhook(inbound: InboundWebhook, secret: string | undefined): Admission {
+export function admitWebhook(inbound: InboundWebhook, secret: string | undefined, options: AdmitOptions = {}): Admission {
   const spec = registry[inbound.provider];
   if (!spec?.webhooks) return { ok: false, status: 401, code: 'unknown_provider', message: `${inbound.provider} sends no webhooks` };
   if (!secret) return { ok: false, status: 401, code: 'webhook_secret_not_configured', message: `the ${spec.name} webhook secret is not configured` };
   const verdict = verifyWebhook(spec, { rawBody: inbound.body, headers: inbound.headers, secret });
   if (!verdict.ok) return { ok: false, status: 401, code: verdict.reason, message: verdict.message };
+  const maxDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
+  if (exceedsJsonDepth(inbound.body, maxDepth)) {
+    return { ok: false, status: 400, code: 'too_deeply_nested', message: `body: objects and arrays may nest at most ${maxDepth} levels deep` };
+  }
   try {
     const n = normalizeWebhook(spec, { rawBody: inbound.body, headers: inbound.headers, now: inbound.receivedAt });
     return {
@@ -64,16 +74,30 @@ export function admitWebhook(inbound: InboundWebhook, secret: string | undefined
 }
 
 /**
+ * admitWebhook for one webhook of a batch: whatever goes wrong admitting it (a bug, an input
+ * nobody foresaw) refuses that webhook alone, so it can never fail the batch it arrived in.
+ */
+function admitOne(w: InboundWebhook, secrets: WebhookSecrets, options: AdmitOptions): Admission {
+  try {
+    return admitWebhook(w, secrets[w.provider]?.webhookSecret, options);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    return { ok: false, status: 400, code: 'unprocessable_webhook', message: `the relay could not read this webhook: ${why}` };
+  }
+}
+
+/**
  * Admits a batch and commits what passed in one `ingest` call; each webhook gets its own
- * outcome, so one bad signature never fails its neighbours. A storage failure rejects the
+ * outcome, so one bad webhook never fails its neighbours. Only a storage failure rejects the
  * whole batch: none of it was acknowledged, so the providers retry it all.
  */
 export async function ingestInbound(
   batch: readonly InboundWebhook[],
   secrets: WebhookSecrets,
   ingest: (events: readonly NewEvent[]) => Promise<IngestResult[]>,
+  options: AdmitOptions = {},
 ): Promise<IngestOutcome[]> {
-  const admissions = batch.map((w) => admitWebhook(w, secrets[w.provider]?.webhookSecret));
+  const admissions = batch.map((w) => admitOne(w, secrets, options));
   const events: NewEvent[] = [];
   for (const a of admissions) if (a.ok) events.push(a.event);
   const results = events.length > 0 ? await ingest(events) : [];
