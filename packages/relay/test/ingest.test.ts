@@ -103,6 +103,29 @@ describe('POST /hooks/<provider>', () => {
     expect(get(unknown.body, 'error.code')).toBe('unknown_event');
   });
 
+  test('the signed body decides the event type: a header that disagrees is refused 400 event_mismatch', async () => {
+    const body = vyoraEvent('call_started');
+    const before = await api(t.url, 'GET', '/v1/events?limit=100');
+    // One captured signed body re-posted under each other event name: none of it is stored.
+    for (const other of ['call_completed', 'all_processing_completed']) {
+      const res = await postHook(t.url, 'vyora', body, { headers: { 'x-vyora-event': other } });
+      expect(res.status).toBe(400);
+      expect(get(res.body, 'error.code')).toBe('event_mismatch');
+      expect(get(res.body, 'error.message')).toContain(`says "${other}" but the signed body.event says "call_started"`);
+    }
+    const after = await api(t.url, 'GET', '/v1/events?limit=100');
+    expect((get(after.body, 'data') as unknown[]).length).toBe((get(before.body, 'data') as unknown[]).length);
+    const agreeing = await postHook(t.url, 'vyora', body, { headers: { 'x-vyora-event': 'call_started' } });
+    expect(agreeing.status).toBe(200);
+    const stored = await api(t.url, 'GET', `/v1/events/${String(get(agreeing.body, 'id'))}`);
+    expect(get(stored.body, 'type')).toBe('vyora.call_started');
+    const aila = await postHook(t.url, 'aila', JSON.stringify({ id: 'evt_aila_mismatch', event: 'call.completed', data: {} }), {
+      headers: { 'x-aila-event': 'task.created' },
+    });
+    expect(aila.status).toBe(400);
+    expect(get(aila.body, 'error.code')).toBe('event_mismatch');
+  });
+
   test('a duplicate provider event answers 200 with the first id and is stored once', async () => {
     const first = JSON.stringify({ event: 'call_completed', call_id: 'dup-call-1', status: 'completed' });
     // The same Vyora event (event name + call_id) with a different body: still a duplicate.

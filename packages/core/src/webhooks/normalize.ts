@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ProviderId, ProviderSpec } from '../spec/types';
+import type { ProviderId, ProviderSpec, WebhookSpec } from '../spec/types';
 import { webhookEventId } from './event-id';
 import { headerValue } from './headers';
 import { isIsoDateTime } from './iso-time';
@@ -23,7 +23,7 @@ export interface NormalizedEvent {
   dedupeKey: string;
 }
 
-export type WebhookPayloadFailure = 'malformed_json' | 'not_an_object' | 'missing_event' | 'unknown_event';
+export type WebhookPayloadFailure = 'malformed_json' | 'not_an_object' | 'missing_event' | 'unknown_event' | 'event_mismatch';
 
 /** A webhook body that cannot become an event; `field` names what was wrong. */
 export class WebhookPayloadError extends Error {
@@ -78,21 +78,7 @@ export function normalizeWebhook(provider: ProviderId | ProviderSpec, input: Nor
   const hooks = webhookSpec(spec);
   const body = parseBody(input.rawBody);
 
-  const fromHeader = hooks.eventHeader ? headerValue(input.headers, hooks.eventHeader.toLowerCase())?.trim() : undefined;
-  const fromBody = hooks.eventField ? body[hooks.eventField] : undefined;
-  const event = fromHeader || (typeof fromBody === 'string' && fromBody.length > 0 ? fromBody : undefined);
-  const where = [hooks.eventHeader && `header ${hooks.eventHeader}`, hooks.eventField && `body.${hooks.eventField}`].filter(Boolean);
-  if (!event) {
-    throw new WebhookPayloadError('missing_event', where.join(' / ') || 'event', `${spec.name} webhooks must name their event (a non-empty string)`);
-  }
-  if (!hooks.open && !hooks.events.includes(event)) {
-    throw new WebhookPayloadError(
-      'unknown_event',
-      fromHeader ? `header ${hooks.eventHeader}` : `body.${hooks.eventField}`,
-      `"${event}" is not a ${spec.name} event; expected one of ${hooks.events.join(', ')}`,
-    );
-  }
-
+  const event = eventName(spec, hooks, body, input.headers);
   const dedupeKey = dedupeKeyOf(hooks.idField, hooks.dedupeFields, event, body, input.rawBody);
   const stamp = hooks.timestampField ? body[hooks.timestampField] : undefined;
   const now = input.now ?? Date.now();
@@ -107,6 +93,38 @@ export function normalizeWebhook(provider: ProviderId | ProviderSpec, input: Nor
     data: body,
     dedupeKey,
   };
+}
+
+/**
+ * The provider's event name. The signature covers the body only, so where the body names
+ * the event, the body decides: a header that says otherwise is refused, or one captured
+ * signed body could be re-posted under every other event name. The header names the event
+ * only when the body does not.
+ */
+function eventName(spec: ProviderSpec, hooks: WebhookSpec, body: Record<string, unknown>, headers: WebhookHeaders): string {
+  const fromHeader = hooks.eventHeader ? headerValue(headers, hooks.eventHeader.toLowerCase())?.trim() || undefined : undefined;
+  const bodyValue = hooks.eventField ? body[hooks.eventField] : undefined;
+  const fromBody = typeof bodyValue === 'string' && bodyValue.length > 0 ? bodyValue : undefined;
+  if (fromBody !== undefined && fromHeader !== undefined && fromHeader !== fromBody) {
+    throw new WebhookPayloadError(
+      'event_mismatch',
+      `header ${hooks.eventHeader}`,
+      `says "${fromHeader}" but the signed body.${hooks.eventField} says "${fromBody}"; the signature covers only the body, so the two must agree`,
+    );
+  }
+  const event = fromBody ?? fromHeader;
+  if (!event) {
+    const where = [hooks.eventHeader && `header ${hooks.eventHeader}`, hooks.eventField && `body.${hooks.eventField}`].filter(Boolean);
+    throw new WebhookPayloadError('missing_event', where.join(' / ') || 'event', `${spec.name} webhooks must name their event (a non-empty string)`);
+  }
+  if (!hooks.open && !hooks.events.includes(event)) {
+    throw new WebhookPayloadError(
+      'unknown_event',
+      fromBody !== undefined ? `body.${hooks.eventField}` : `header ${hooks.eventHeader}`,
+      `"${event}" is not a ${spec.name} event; expected one of ${hooks.events.join(', ')}`,
+    );
+  }
+  return event;
 }
 
 function dedupeKeyOf(

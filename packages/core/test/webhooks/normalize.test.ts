@@ -51,16 +51,31 @@ describe('Vyora', () => {
 
   test('a different event for the same call gets a different id', () => {
     const done = normalizeWebhook('vyora', { rawBody: raw, headers, now: NOW });
-    const processed = normalizeWebhook('vyora', { rawBody: raw, headers: { 'X-Vyora-Event': 'all_processing_completed' }, now: NOW });
+    const body = JSON.stringify({ ...vyoraExample, event: 'all_processing_completed' });
+    const processed = normalizeWebhook('vyora', { rawBody: body, headers: { 'X-Vyora-Event': 'all_processing_completed' }, now: NOW });
     expect(processed.dedupeKey).toBe('all_processing_completed:abc123xyz');
     expect(processed.type).toBe('vyora.all_processing_completed');
     expect(processed.id).not.toBe(done.id);
   });
 
-  test('the event header wins; the body\'s event field is the fallback', () => {
+  test('the signed body decides the event; the unsigned header may only agree with it', () => {
     const body = JSON.stringify({ ...vyoraExample, event: 'call_started' });
-    expect(normalizeWebhook('vyora', { rawBody: body, headers: { 'x-vyora-event': ['call_completed'] } }).event).toBe('call_completed');
     expect(normalizeWebhook('vyora', { rawBody: body, headers: {} }).event).toBe('call_started');
+    expect(normalizeWebhook('vyora', { rawBody: body, headers: { 'x-vyora-event': [' call_started '] } }).event).toBe('call_started');
+    // One captured signed body re-posted under each other event name must not become three events.
+    for (const other of ['call_completed', 'all_processing_completed', 'call_exploded']) {
+      const err = thrown(() => normalizeWebhook('vyora', { rawBody: body, headers: { 'x-vyora-event': other } }));
+      expect(err.reason).toBe('event_mismatch');
+      expect(err.field).toBe('header x-vyora-event');
+      expect(err.message).toBe(
+        `header x-vyora-event: says "${other}" but the signed body.event says "call_started"; the signature covers only the body, so the two must agree`,
+      );
+    }
+  });
+
+  test('the header names the event only when the body does not', () => {
+    const { event: _dropped, ...rest } = vyoraExample;
+    expect(normalizeWebhook('vyora', { rawBody: JSON.stringify(rest), headers: { 'x-vyora-event': 'call_started' } }).type).toBe('vyora.call_started');
   });
 
   test('without call_id the raw body\'s hash is the dedupe key', () => {
@@ -72,9 +87,12 @@ describe('Vyora', () => {
   });
 
   test('an unknown event is rejected: the event set is closed', () => {
-    const err = thrown(() => normalizeWebhook('vyora', { rawBody: raw, headers: { 'x-vyora-event': 'call_exploded' } }));
+    const { event: _dropped, ...noEvent } = vyoraExample;
+    const err = thrown(() => normalizeWebhook('vyora', { rawBody: JSON.stringify(noEvent), headers: { 'x-vyora-event': 'call_exploded' } }));
     expect(err.reason).toBe('unknown_event');
     expect(err.field).toBe('header x-vyora-event');
+    const inBody = thrown(() => normalizeWebhook('vyora', { rawBody: JSON.stringify({ ...vyoraExample, event: 'call_exploded' }), headers: {} }));
+    expect(inBody.field).toBe('body.event');
     expect(err.message).toMatch(/"call_exploded" is not a Vyora event; expected one of call_started, call_completed, all_processing_completed/);
   });
 });
@@ -104,6 +122,12 @@ describe('Aila', () => {
     expect(other.id).not.toBe(a.id);
   });
 
+  test('a header that disagrees with the signed body is refused', () => {
+    const err = thrown(() => normalizeWebhook(aila, { rawBody: raw, headers: { 'x-aila-event': 'task.created' } }));
+    expect(err.reason).toBe('event_mismatch');
+    expect(err.field).toBe('header x-aila-event');
+  });
+
   test('an unknown event is rejected', () => {
     const err = thrown(() => normalizeWebhook(aila, { rawBody: JSON.stringify({ ...ailaExample, event: 'call.deleted' }), headers: {} }));
     expect(err.reason).toBe('unknown_event');
@@ -117,8 +141,13 @@ describe('Ayra', () => {
   test('normalises its payload; any event name is accepted (open set)', () => {
     const e = normalizeWebhook(ayra, { rawBody: JSON.stringify(ayraExample), headers: {}, now: NOW });
     expect(e).toMatchObject({ type: 'ayra.conversation.completed', dedupeKey: 'evt_ayra_0001', created_at: '2026-05-24T12:00:00Z', data: ayraExample });
-    const novel = normalizeWebhook(ayra, { rawBody: JSON.stringify(ayraExample), headers: { 'x-ayra-event': 'agent.retrained' } });
+    const novel = normalizeWebhook(ayra, { rawBody: JSON.stringify({ ...ayraExample, event: 'agent.retrained' }), headers: { 'x-ayra-event': 'agent.retrained' } });
     expect(novel.type).toBe('ayra.agent.retrained');
+  });
+
+  test('an open event set still refuses a header that disagrees with the body', () => {
+    const err = thrown(() => normalizeWebhook(ayra, { rawBody: JSON.stringify(ayraExample), headers: { 'x-ayra-event': 'agent.retrained' } }));
+    expect(err.reason).toBe('event_mismatch');
   });
 
   test('without an id, the body hash dedupes', () => {

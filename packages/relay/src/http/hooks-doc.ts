@@ -42,7 +42,7 @@ export function registerHookDescription(app: FastifyInstance, deps: AppDeps): vo
         body: z.record(z.string(), z.unknown()).describe("The provider's webhook payload, as it sends it."),
         response: {
           200: answer('Stored.', Received),
-          400: failure('Malformed JSON or hook path, not an object, nested deeper than RELAY_MAX_JSON_DEPTH (too_deeply_nested), or a missing/unknown event name.'),
+          400: failure('Malformed JSON or hook path, not an object, nested deeper than RELAY_MAX_JSON_DEPTH (too_deeply_nested), a missing/unknown event name, or an event header that disagrees with the signed body (event_mismatch).'),
           401: failure('Missing or wrong signature, or the webhook secret is not configured.'),
           404: failure('Unknown provider, or one that sends no webhooks.'),
           413: failure('Body over the size cap (RELAY_MAX_BODY_BYTES).'),
