@@ -25,7 +25,7 @@ describe('forbiddenAddressReason', () => {
     '::ffff:169.254.169.254',
     '64:ff9b::a9fe:a9fe',
   ])('refuses %s', (address) => {
-    expect(forbiddenAddressReason(address)).toMatch(/loopback, private, link-local or reserved/);
+    expect(forbiddenAddressReason(address)).toMatch(/^\S+ is (a|an|the) .*address/);
   });
 
   test.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700::1111', '::ffff:8.8.8.8'])('allows %s', (address) => {

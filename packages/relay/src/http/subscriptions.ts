@@ -68,7 +68,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: AppDeps):
         response: {
           201: answer('Created; keep the secret to verify deliveries.', SubscriptionAnswer),
           400: INVALID,
-          422: failure('target_url resolves to a loopback, private, link-local or metadata address.'),
+          422: failure('target_url is, or resolves to, an address that is not global unicast (loopback, private, link-local, metadata, reserved, or an IPv6 form of one), or does not resolve.'),
         },
       },
     },

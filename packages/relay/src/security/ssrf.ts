@@ -1,70 +1,118 @@
-import { lookup as dnsLookup } from 'node:dns';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
+import { isIP, type LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /**
- * Keeps subscriber URLs from reaching the relay's own network: loopback, private ranges,
- * link-local (where cloud metadata services live), carrier NAT, multicast and reserved
- * addresses are refused. Names are checked after DNS resolution, at subscription time and
- * again at every connection (the sender's lookup), so a name that later resolves to a
- * private address (DNS rebinding) is refused too.
+ * Keeps subscriber URLs from reaching the relay's own network. Only ordinary unicast
+ * addresses are allowed: IPv4 that ipaddr.js classifies `unicast`, and IPv6 that it
+ * classifies `unicast` inside the global unicast space (2000::/3). Everything in the IANA
+ * special-purpose registries is refused: loopback, private, link-local (where cloud metadata
+ * services answer), shared, reserved, documentation, benchmarking, multicast. IPv6 forms
+ * that carry an IPv4 address are judged by that address (IPv4-mapped, SIIT, NAT64's
+ * well-known prefix), or refused where it cannot be trusted (IPv4-compatible, local-use
+ * NAT64, 6to4, Teredo).
+ *
+ * Names are checked after DNS resolution, at subscription time and again at every
+ * connection (the sender's lookup), so a name that later resolves to a private address
+ * (DNS rebinding) is refused too. The classification is ipaddr.js's, a well-kept library,
+ * rather than a list kept here.
  */
-const blocked = new BlockList();
-const V4: Array<[string, number]> = [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.88.99.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-];
-const V6: Array<[string, number]> = [
-  ['::', 128],
-  ['::1', 128],
-  ['100::', 64],
-  ['2001:db8::', 32],
-  ['2002::', 16],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['fec0::', 10],
-  ['ff00::', 8],
-];
-for (const [net, prefix] of V4) blocked.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of V6) blocked.addSubnet(net, prefix, 'ipv6');
 
-/** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d) or NAT64 (64:ff9b::) IPv6 address. */
-function embeddedV4(address: string): string | null {
-  const lower = address.toLowerCase();
-  const m = /^(?:::ffff:(?:0:)?|64:ff9b::)(.+)$/.exec(lower);
-  if (!m) return null;
-  const rest = m[1] as string;
-  if (isIP(rest) === 4) return rest;
-  const hex = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(rest);
-  if (!hex) return null;
-  const hi = parseInt(hex[1] as string, 16);
-  const lo = parseInt(hex[2] as string, 16);
-  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
+const IPV4_KINDS: Record<string, string> = {
+  unspecified: 'an unspecified ("this network") address',
+  broadcast: 'the limited broadcast address',
+  multicast: 'a multicast address',
+  linkLocal: 'a link-local address (where cloud metadata services answer)',
+  loopback: 'a loopback address',
+  carrierGradeNat: 'a shared (carrier-grade NAT) address',
+  private: 'a private-network address',
+  reserved: 'a reserved, benchmarking or documentation address',
+  as112: 'an AS112 (DNS sink) address',
+  amt: 'an AMT relay address',
+};
+
+const IPV6_KINDS: Record<string, string> = {
+  unspecified: 'the unspecified address',
+  linkLocal: 'a link-local address',
+  multicast: 'a multicast address',
+  loopback: 'a loopback address',
+  uniqueLocal: 'a unique-local (private) address',
+  deprecatedSiteLocal: 'a site-local address',
+  discard: 'a discard-only address',
+  benchmarking: 'a benchmarking address',
+  amt: 'an AMT relay address',
+  as112v6: 'an AS112 (DNS sink) address',
+  deprecatedOrchid: 'an ORCHID address',
+  orchid2: 'an ORCHIDv2 address',
+  droneRemoteIdProtocolEntityTags: 'a drone remote ID (DET) address',
+  segmentRouting: 'a segment routing (SRv6) address',
+  reserved: 'a reserved or documentation address',
+};
+
+const GLOBAL_UNICAST = ipaddr.parseCIDR('2000::/3');
+const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
+const NAT64_WELL_KNOWN = ipaddr.parseCIDR('64:ff9b::/96');
+
+function ipv4Kind(address: ipaddr.IPv4): string | null {
+  const range = address.range();
+  if (range === 'unicast') return null;
+  return IPV4_KINDS[range] ?? `a special-purpose address (${range})`;
 }
 
-/** Why this address may not be a delivery target, or null when it may. */
-export function forbiddenAddressReason(address: string): string | null {
-  const family = isIP(address);
-  if (family === 0) return `"${address}" is not an IP address`;
-  if (family === 6) {
-    const v4 = embeddedV4(address);
-    if (v4) return forbiddenAddressReason(v4);
-    return blocked.check(address, 'ipv6') ? `${address} is a loopback, private, link-local or reserved address` : null;
+/** The IPv4 address in the last 32 bits of an IPv6 address. */
+function lastFour(address: ipaddr.IPv6): ipaddr.IPv4 {
+  return new ipaddr.IPv4(address.toByteArray().slice(12));
+}
+
+/** An IPv6 form that carries an IPv4 address is allowed exactly when that address is. */
+function embeddedKind(form: string, v4: ipaddr.IPv4): string | null {
+  const kind = ipv4Kind(v4);
+  return kind === null ? null : `${form} of ${v4.toString()}, ${kind}`;
+}
+
+function ipv6Kind(address: ipaddr.IPv6): string | null {
+  const range = address.range();
+  switch (range) {
+    case 'ipv4Mapped':
+      return embeddedKind('an IPv4-mapped form', lastFour(address));
+    case 'rfc6145':
+      return embeddedKind('an IPv4-translated (SIIT) form', lastFour(address));
+    case 'rfc6052':
+      // The well-known prefix embeds the IPv4 address in its last 32 bits (RFC 6052 §2.2);
+      // in the local-use block the operator picks the prefix length, so it cannot be read.
+      if (address.match(NAT64_WELL_KNOWN)) return embeddedKind('a NAT64 form', lastFour(address));
+      return 'a local-use NAT64 address (64:ff9b:1::/48)';
+    case '6to4':
+      return 'a 6to4 address (2002::/16), tunnelled to IPv4';
+    case 'teredo':
+      return 'a Teredo address (2001::/32), tunnelled to IPv4';
+    case 'unicast':
+      // ::/128 and ::1 are classified above; the rest of ::/96 is the deprecated
+      // IPv4-compatible form, which some stacks still tunnel to its IPv4 address.
+      if (address.match(IPV4_COMPATIBLE)) return `an IPv4-compatible form of ${lastFour(address).toString()} (::/96, deprecated)`;
+      if (!address.match(GLOBAL_UNICAST)) return 'not a global unicast address (outside 2000::/3)';
+      return null;
+    default:
+      return IPV6_KINDS[range] ?? `a special-purpose address (${range})`;
   }
-  return blocked.check(address, 'ipv4') ? `${address} is a loopback, private, link-local or reserved address` : null;
 }
+
+/** What kind of address this is when it may not be a delivery target ("a loopback address"), or null when it may. */
+export function forbiddenAddressKind(address: string): string | null {
+  const family = isIP(address);
+  if (family === 0) return 'not an IP address';
+  const parsed = ipaddr.parse(address);
+  return parsed.kind() === 'ipv4' ? ipv4Kind(parsed as ipaddr.IPv4) : ipv6Kind(parsed as ipaddr.IPv6);
+}
+
+/** Why this address may not be a delivery target ("127.0.0.1 is a loopback address"), or null when it may. */
+export function forbiddenAddressReason(address: string): string | null {
+  if (isIP(address) === 0) return `"${address}" is not an IP address`;
+  const kind = forbiddenAddressKind(address);
+  return kind === null ? null : `${address} is ${kind}`;
+}
+
+const ALLOW_HINT = 'set RELAY_ALLOW_PRIVATE_TARGETS=true to allow private targets (tests, one LAN)';
 
 /** `invalid`: not a usable URL; `forbidden`: a usable URL this relay may not send to. */
 export type TargetCheck = { ok: true; url: URL } | { ok: false; kind: 'invalid' | 'forbidden'; message: string };
@@ -99,20 +147,22 @@ export async function checkTargetUrl(
   if (url.hash) return { ok: false, kind: 'invalid', message: 'must not have a #fragment' };
   if (options.allowPrivate) return { ok: true, url };
   const host = hostOf(url);
-  let addresses: string[];
-  if (isIP(host)) addresses = [host];
-  else {
-    try {
-      addresses = await (options.resolve ?? systemResolver)(host);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? 'error';
-      return { ok: false, kind: 'forbidden', message: `host ${host} could not be resolved (${code})` };
-    }
-    if (addresses.length === 0) return { ok: false, kind: 'forbidden', message: `host ${host} resolves to no address` };
+  if (isIP(host)) {
+    const kind = forbiddenAddressKind(host);
+    if (kind) return { ok: false, kind: 'forbidden', message: `is not allowed: ${host} is ${kind}; ${ALLOW_HINT}` };
+    return { ok: true, url };
   }
+  let addresses: string[];
+  try {
+    addresses = await (options.resolve ?? systemResolver)(host);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    return { ok: false, kind: 'forbidden', message: `is not allowed: ${host} could not be resolved (${code})` };
+  }
+  if (addresses.length === 0) return { ok: false, kind: 'forbidden', message: `is not allowed: ${host} resolves to no address` };
   for (const a of addresses) {
-    const reason = forbiddenAddressReason(a);
-    if (reason) return { ok: false, kind: 'forbidden', message: `is not allowed: ${host} resolves to ${reason}` };
+    const kind = forbiddenAddressKind(a);
+    if (kind) return { ok: false, kind: 'forbidden', message: `is not allowed: ${host} resolves to ${a}, ${kind}; ${ALLOW_HINT}` };
   }
   return { ok: true, url };
 }
@@ -125,18 +175,24 @@ export class ForbiddenTargetError extends Error {
   }
 }
 
+/** dns.lookup with `all: true`: what the guarded lookup asks (injectable for tests). */
+export type BaseLookup = (hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
 /** A `lookup` for http.request that refuses forbidden addresses at connection time. */
-export const guardedLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, '', 0);
-    const list = addresses;
-    for (const a of list) {
-      const reason = forbiddenAddressReason(a.address);
-      if (reason) return callback(new ForbiddenTargetError(`${hostname} resolves to ${reason}`), '', 0);
-    }
-    if (options.all) return (callback as unknown as (e: null, a: typeof list) => void)(null, list);
-    const first = list[0];
-    if (!first) return callback(new ForbiddenTargetError(`${hostname} resolves to no address`), '', 0);
-    callback(null, first.address, first.family);
-  });
-};
+export function createGuardedLookup(base: BaseLookup = dnsLookup): LookupFunction {
+  return (hostname, options, callback) => {
+    base(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, '', 0);
+      for (const a of addresses) {
+        const kind = forbiddenAddressKind(a.address);
+        if (kind) return callback(new ForbiddenTargetError(`${hostname} resolves to ${a.address}, ${kind}`), '', 0);
+      }
+      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      const first = addresses[0];
+      if (!first) return callback(new ForbiddenTargetError(`${hostname} resolves to no address`), '', 0);
+      callback(null, first.address, first.family);
+    });
+  };
+}
+
+export const guardedLookup: LookupFunction = createGuardedLookup();

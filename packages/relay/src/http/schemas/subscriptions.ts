@@ -93,7 +93,7 @@ export const TargetUrl = z
   .string({ error: TARGET_URL_RULE })
   .min(1, TARGET_URL_RULE)
   .max(2048, TARGET_URL_RULE)
-  .meta({ format: 'uri', description: 'Where deliveries are POSTed; checked against private and metadata addresses after DNS.' });
+  .meta({ format: 'uri', description: 'Where deliveries are POSTed; it must reach a global unicast address, checked after DNS and again at every connection.' });
 
 const EVENTS_RULE = `must be a list of 1 to ${MAX_EVENTS} event types, or ["*"] for all`;
 const EventPattern = z
