@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { api, get, postHook, startTestRelay, tempDir, TOKEN, vyoraEvent, type TestRelay } from './support/harness';
+import { api, get, postHook, startReceiver, startTestRelay, subscribe, tempDir, TOKEN, vyoraEvent, type TestRelay } from './support/harness';
 
 let t: TestRelay;
 
@@ -77,6 +77,39 @@ describe('/v1/subscriptions', () => {
 
     const missing = await api(t.url, 'POST', '/v1/subscriptions', {});
     expect(get(missing.body, 'error.details')).toEqual([expect.objectContaining({ field: 'target_url' })]);
+  });
+
+  test('a header value node could not send is refused 400 naming the header; Latin-1 and tabs are delivered', async () => {
+    const cases: Array<[string, string, RegExp]> = [
+      ['x-euro', 'café€', /Latin-1/],
+      ['x-emoji', 'ok 🏠', /Latin-1/],
+      ['x-control', 'a\x01b', /control character/],
+      ['x-del', 'a\x7fb', /control character/],
+      ['x-c1', 'a\u0085b', /control character/],
+      ['x-newline', 'a\r\nx-injected: 1', /control character/],
+      ['x-long', 'x'.repeat(4097), /at most 4096/],
+    ];
+    for (const [name, value, why] of cases) {
+      const res = await api(t.url, 'POST', '/v1/subscriptions', { target_url: 'http://127.0.0.1:9/h', headers: { [name]: value } });
+      expect(res.status).toBe(400);
+      expect(get(res.body, 'error.details')).toEqual([{ field: `headers.${name}`, message: expect.stringMatching(why) }]);
+    }
+    const nonString = await api(t.url, 'POST', '/v1/subscriptions', { target_url: 'http://127.0.0.1:9/h', headers: { 'x-n': 5 } });
+    expect(get(nonString.body, 'error.details')).toEqual([{ field: 'headers.x-n', message: expect.stringMatching(/string/) }]);
+
+    // What is accepted must be deliverable: the receiver gets it byte for byte.
+    const receiver = await startReceiver();
+    try {
+      const value = 'café\tÿ ~ key=1;x ';
+      await subscribe(t.url, receiver.url, ['vyora.call_started'], { 'x-latin': value, 'x-max': 'v'.repeat(4096) });
+      expect((await postHook(t.url, 'vyora', vyoraEvent('call_started'))).status).toBe(200);
+      const [got] = await receiver.waitFor(1);
+      // HTTP drops leading and trailing whitespace of a field value.
+      expect(got?.headers['x-latin']).toBe(value.trim());
+      expect(got?.headers['x-max']).toHaveLength(4096);
+    } finally {
+      await receiver.close();
+    }
   });
 
   test('malformed JSON and a wrong content type on /v1 answer 400 and 415', async () => {

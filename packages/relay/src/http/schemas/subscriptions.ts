@@ -1,5 +1,6 @@
 import { isProviderId, providers, type ProviderSpec } from '@callbridge/core';
 import { z } from 'zod';
+import { headerNameProblem, headerValueProblem, MAX_SUBSCRIPTION_HEADERS as MAX_HEADERS } from '../../delivery/subscription-headers';
 import { SourceId, timestamp } from './common';
 
 /**
@@ -11,8 +12,7 @@ import { SourceId, timestamp } from './common';
 const registry = providers as Partial<Record<string, ProviderSpec>>;
 
 export const MAX_EVENTS = 100;
-export const MAX_HEADERS = 20;
-export const MAX_HEADER_VALUE = 4096;
+export { MAX_SUBSCRIPTION_HEADERS as MAX_HEADERS, MAX_HEADER_VALUE_LENGTH as MAX_HEADER_VALUE } from '../../delivery/subscription-headers';
 export const MAX_DESCRIPTION = 500;
 export const MAX_RATE_PER_SECOND = 1000;
 export const MAX_SOURCES = 100;
@@ -49,33 +49,8 @@ export function concreteEventTypeProblem(type: string): string | null {
   return null;
 }
 
-const RESERVED_HEADERS = new Set([
-  'content-type',
-  'content-length',
-  'host',
-  'connection',
-  'transfer-encoding',
-  'user-agent',
-  'webhook-id',
-  'webhook-timestamp',
-  'webhook-signature',
-]);
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
-
-/** Why a custom header name cannot be sent with deliveries, or null. */
-export function headerNameProblem(name: string): string | null {
-  if (!HEADER_NAME.test(name)) return 'is not a valid HTTP header name';
-  if (RESERVED_HEADERS.has(name.toLowerCase())) return 'is set by the relay and cannot be overridden';
-  return null;
-}
-
-/** Why a custom header value cannot be sent with deliveries, or null. */
-export function headerValueProblem(value: string): string | null {
-  if (value.length > MAX_HEADER_VALUE || /[\r\n\0]/.test(value)) {
-    return `must be a string of at most ${MAX_HEADER_VALUE} characters without line breaks`;
-  }
-  return null;
-}
+// What a delivery can carry as a header: one rule for every route and schema (see there).
+export { headerNameProblem, headerValueProblem } from '../../delivery/subscription-headers';
 
 /**
  * The hook where a subscription's `filter` is judged beyond being a JSON object: the
@@ -115,8 +90,7 @@ const HeaderName = z.string().superRefine((name, ctx) => {
   const problem = headerNameProblem(name);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
-const HEADER_VALUE_RULE = `must be a string of at most ${MAX_HEADER_VALUE} characters without line breaks`;
-const HeaderValue = z.string({ error: HEADER_VALUE_RULE }).superRefine((value, ctx) => {
+const HeaderValue = z.string({ error: 'must be a string' }).superRefine((value, ctx) => {
   const problem = headerValueProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
