@@ -1,4 +1,5 @@
 import { PROVIDER_IDS, type ProviderId } from '@callbridge/core';
+import ipaddr from 'ipaddr.js';
 import { parseDuration, parseRetrySchedule } from './durations';
 import { settingDefault } from './settings';
 
@@ -30,6 +31,12 @@ export interface ProviderCredentials {
   baseUrl?: string;
 }
 
+/**
+ * Which peers may set X-Forwarded-For (fastify's trustProxy): none (false), every hop
+ * (true), the nearest N hops, or the proxies at these addresses and CIDR ranges.
+ */
+export type TrustProxy = boolean | number | string[];
+
 export interface RelayConfig {
   host: string;
   port: number;
@@ -44,8 +51,13 @@ export interface RelayConfig {
   /** Lets subscriptions target loopback and private networks (tests, a relay inside one LAN). */
   allowPrivateTargets: boolean;
   deliveryTimeoutMs: number;
-  /** Requests per minute per client address on `/v1`; 0 turns the limit off. */
+  /**
+   * Requests per minute on `/v1` for each token, and unauthenticated failures per minute for
+   * each client address (a separate budget); 0 turns both limits off.
+   */
   rateLimitPerMinute: number;
+  /** Whose X-Forwarded-For gives the client address (RELAY_TRUST_PROXY); off by default. */
+  trustProxy: TrustProxy;
   /** Deliveries in flight at once, in all and to one subscription. */
   deliveryConcurrency: number;
   perSubscriptionConcurrency: number;
@@ -115,6 +127,29 @@ function parseInteger(raw: string, source: string, min: number, max: number): nu
   const n = Number(raw);
   if (n < min || n > max) throw new RelayConfigError(source, `must be a whole number from ${min} to ${max}, got ${n}`);
   return n;
+}
+
+const TRUST_PROXY_RULE =
+  'must be off, true (every hop), a hop count, or a comma list of proxy addresses and CIDR ranges (e.g. 10.0.0.0/8,::1)';
+
+/** RELAY_TRUST_PROXY: `off`, `true`, `2`, or `10.0.0.1, 192.168.0.0/16, ::1`. */
+function parseTrustProxy(raw: string, source: string): TrustProxy {
+  const v = raw.toLowerCase();
+  if (['false', 'off', 'no'].includes(v)) return false;
+  if (['true', 'on', 'yes'].includes(v)) return true;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    if (hops > 100) throw new RelayConfigError(source, `${TRUST_PROXY_RULE}; ${hops} hops is more than any real chain of proxies`);
+    return hops === 0 ? false : hops;
+  }
+  const entries = raw.split(',').map((e) => e.trim());
+  for (const entry of entries) {
+    const valid = entry.includes('/')
+      ? ipaddr.IPv4.isValidCIDRFourPartDecimal(entry) || ipaddr.IPv6.isValidCIDR(entry)
+      : ipaddr.IPv4.isValidFourPartDecimal(entry) || ipaddr.IPv6.isValid(entry);
+    if (!valid) throw new RelayConfigError(source, `${TRUST_PROXY_RULE}; "${entry}" is none of these (got "${raw}")`);
+  }
+  return entries;
 }
 
 /** `256kb`, `1mb`, `262144`: a size in bytes. */
@@ -269,6 +304,7 @@ export function loadRelayConfig(env: Env, flags: RelayFlags = {}): RelayConfig {
   if (!LOG_LEVELS.includes(logLevel)) throw new RelayConfigError('RELAY_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
 
   const allowRaw = value(env, 'RELAY_ALLOW_PRIVATE_TARGETS') ?? settingDefault('RELAY_ALLOW_PRIVATE_TARGETS');
+  const trustRaw = value(env, 'RELAY_TRUST_PROXY') ?? settingDefault('RELAY_TRUST_PROXY');
   const bodyRaw = value(env, 'RELAY_MAX_BODY_BYTES') ?? settingDefault('RELAY_MAX_BODY_BYTES');
   const deliveryTimeoutMs = duration('RELAY_DELIVERY_TIMEOUT', 100, 120_000);
 
@@ -284,6 +320,7 @@ export function loadRelayConfig(env: Env, flags: RelayFlags = {}): RelayConfig {
     allowPrivateTargets: parseBoolean(allowRaw, 'RELAY_ALLOW_PRIVATE_TARGETS'),
     deliveryTimeoutMs,
     rateLimitPerMinute: integer('RELAY_RATE_LIMIT', 0, 1_000_000),
+    trustProxy: parseTrustProxy(trustRaw, 'RELAY_TRUST_PROXY'),
     deliveryConcurrency: integer('RELAY_DELIVERY_CONCURRENCY', 1, 10_000),
     perSubscriptionConcurrency: integer('RELAY_SUBSCRIPTION_CONCURRENCY', 1, 10_000),
     maxRetryAfterMs: duration('RELAY_MAX_RETRY_AFTER', 0, 7 * 24 * 3_600_000),
@@ -327,6 +364,7 @@ export function describeConfig(config: RelayConfig): Record<string, unknown> {
     allowPrivateTargets: config.allowPrivateTargets,
     deliveryTimeoutMs: config.deliveryTimeoutMs,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    trustProxy: config.trustProxy,
     retentionMs: config.retentionMs,
     pruneIntervalMs: config.pruneIntervalMs,
     disableAfterMs: config.disableAfterMs,

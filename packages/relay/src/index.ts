@@ -1,5 +1,5 @@
 export { loadRelayConfig, describeConfig, RelayConfigError, DEFAULT_RETRY_SCHEDULE_MS } from './config';
-export type { RelayConfig, RelayFlags, ProviderCredentials, DatabaseConfig } from './config';
+export type { RelayConfig, RelayFlags, ProviderCredentials, DatabaseConfig, TrustProxy } from './config';
 export { startRelay, type RunningRelay, type StartOptions } from './relay';
 export { parseDuration, parseRetrySchedule, formatDuration } from './durations';
 export type { RelayStorage } from './storage/types';

@@ -47,7 +47,11 @@ const table = [
     description: 'let subscriptions target loopback and private addresses (local testing, one LAN)',
   },
   { name: 'RELAY_DELIVERY_TIMEOUT', default: '10s', description: 'how long a receiver has to answer a delivery' },
-  { name: 'RELAY_RATE_LIMIT', default: '600', description: 'requests per minute per client address on /v1; 0 turns it off' },
+  {
+    name: 'RELAY_RATE_LIMIT',
+    default: '600',
+    description: 'on /v1, requests per minute per token, and failed authentications per minute per client address; 0 turns both off',
+  },
   { name: 'RELAY_DELIVERY_CONCURRENCY', default: '256', description: 'deliveries in flight at once, in all' },
   { name: 'RELAY_SUBSCRIPTION_CONCURRENCY', default: '64', description: 'deliveries in flight at once to one subscription' },
   { name: 'RELAY_MAX_RETRY_AFTER', default: '1h', description: 'the longest Retry-After a receiver can make the relay wait' },
@@ -60,8 +64,7 @@ const table = [
   {
     name: 'RELAY_TRUST_PROXY',
     default: 'off',
-    description: 'whose X-Forwarded-* headers to believe: off, true, a comma list of addresses/CIDRs, or a hop count',
-    planned: true,
+    description: 'whose X-Forwarded-For names the client behind a proxy: off, true (every hop), a hop count, or a comma list of proxy addresses/CIDRs',
   },
   {
     name: 'RELAY_MAX_JSON_DEPTH',

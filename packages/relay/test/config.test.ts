@@ -58,6 +58,18 @@ describe('loadRelayConfig', () => {
   });
 
   test.each([
+    [undefined, false],
+    ['off', false],
+    ['false', false],
+    ['0', false],
+    ['true', true],
+    ['2', 2],
+    ['10.0.0.0/8, 192.168.1.10,::1, fd00::/8', ['10.0.0.0/8', '192.168.1.10', '::1', 'fd00::/8']],
+  ])('RELAY_TRUST_PROXY=%s trusts %j', (raw, expected) => {
+    expect(loadRelayConfig({ RELAY_TRUST_PROXY: raw }).trustProxy).toEqual(expected);
+  });
+
+  test.each([
     [{ RELAY_PORT: 'eighty' }, {}, 'RELAY_PORT', 'port number'],
     [{ RELAY_PORT: '70000' }, {}, 'RELAY_PORT', '65535'],
     [{}, { port: 'x' }, '--port', 'port number'],
@@ -77,6 +89,11 @@ describe('loadRelayConfig', () => {
     [{ RELAY_RATE_LIMIT: '-1' }, {}, 'RELAY_RATE_LIMIT', 'whole number'],
     [{ RELAY_LOG_LEVEL: 'loud' }, {}, 'RELAY_LOG_LEVEL', 'one of'],
     [{ RELAY_MAX_JSON_DEPTH: '0' }, {}, 'RELAY_MAX_JSON_DEPTH', 'whole number from 1 to 1000'],
+    [{ RELAY_TRUST_PROXY: 'nginx' }, {}, 'RELAY_TRUST_PROXY', '"nginx" is none of these'],
+    [{ RELAY_TRUST_PROXY: '10.0.0.0/33' }, {}, 'RELAY_TRUST_PROXY', '"10.0.0.0/33" is none of these'],
+    [{ RELAY_TRUST_PROXY: '10.0.0.1,,::1' }, {}, 'RELAY_TRUST_PROXY', '"" is none of these'],
+    [{ RELAY_TRUST_PROXY: '127.1' }, {}, 'RELAY_TRUST_PROXY', 'comma list of proxy addresses'],
+    [{ RELAY_TRUST_PROXY: '1000' }, {}, 'RELAY_TRUST_PROXY', 'more than any real chain'],
     [{ RELAY_MAX_JSON_DEPTH: 'deep' }, {}, 'RELAY_MAX_JSON_DEPTH', 'whole number'],
   ])('%j %j is refused naming %s', (env, flags, source, words) => {
     const e = error(() => loadRelayConfig(env, flags));

@@ -3,7 +3,7 @@ import type { Clock } from '@callbridge/core';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import type { RelayConfig } from '../config';
+import type { RelayConfig, TrustProxy } from '../config';
 import type { EventBus } from '../ingest/event-bus';
 import type { RelayMetrics } from '../metrics';
 import { bearerToken, tokenMatches } from '../security/auth';
@@ -41,6 +41,16 @@ export interface AppDeps {
 }
 
 /**
+ * RELAY_TRUST_PROXY as fastify takes it. A hop count becomes "trust the nearest N hops"
+ * (fastify 5 ignores a bare number, since it cannot check that the nearest peer is a
+ * proxy; the README says to use a count only where the relay is reachable through the
+ * proxies alone).
+ */
+function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
+
+/**
  * The relay's HTTP server: plain node:http takes `/hooks/*` (the throughput path) and
  * hands everything else to fastify, where auth, rate limiting, validation and errors are
  * handled once for all routes.
@@ -52,6 +62,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: requestId,
     bodyLimit: deps.config.maxBodyBytes,
+    // Which X-Forwarded-For hops req.ip believes (RELAY_TRUST_PROXY; none by default).
+    trustProxy: fastifyTrustProxy(deps.config.trustProxy),
     return503OnClosing: true,
     serverFactory: (handler) => {
       const server = http.createServer((req, res) => {
@@ -122,7 +134,19 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     registerConsole(pages);
   });
 
-  const limiter = deps.config.rateLimitPerMinute > 0 ? new ClientRateLimiter(deps.config.rateLimitPerMinute, deps.clock) : null;
+  // Authenticated callers are limited per token; failures per client address, in a budget of
+  // their own, so that a flood of bad tokens from one address cannot lock a valid token out.
+  const perMinute = deps.config.rateLimitPerMinute;
+  const perToken = perMinute > 0 ? new ClientRateLimiter(perMinute, deps.clock) : null;
+  const failures = perMinute > 0 ? new ClientRateLimiter(perMinute, deps.clock) : null;
+  const limit = (limiter: ClientRateLimiter | null, key: string): void => {
+    const decision = limiter?.take(key);
+    if (decision && !decision.ok) {
+      throw new HttpError(429, 'rate_limited', 'too many requests; slow down', undefined, {
+        'retry-after': String(Math.ceil(decision.retryAfterMs / 1000)),
+      });
+    }
+  };
   void app.register(
     async (v1) => {
       // Said once for every /v1 route, in the document as in the hook below.
@@ -134,17 +158,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
         response['429'] ??= failure('Rate limited; see Retry-After.');
       });
       v1.addHook('onRequest', async (req) => {
-        // Before auth: guessing tokens is rate limited too.
-        if (limiter) {
-          const decision = limiter.take(req.ip);
-          if (!decision.ok) {
-            throw new HttpError(429, 'rate_limited', 'too many requests; slow down', undefined, {
-              'retry-after': String(Math.ceil(decision.retryAfterMs / 1000)),
-            });
-          }
-        }
         const token = bearerToken(req.headers.authorization);
         if (token === null || !tokenMatches(token, deps.adminTokenHash)) {
+          // Guessing tokens is limited too: past the budget, failures answer 429.
+          limit(failures, req.ip);
           throw new HttpError(
             401,
             'unauthorized',
@@ -153,6 +170,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
             { 'www-authenticate': 'Bearer realm="callbridge-relay"' },
           );
         }
+        limit(perToken, 'admin');
       });
       registerSubscriptionRoutes(v1, deps);
       registerEventRoutes(v1, deps);
