@@ -113,7 +113,8 @@ export class RelayMetrics {
   readonly pruned = new Counter('relay_pruned_total', 'Rows deleted by retention, by table.', ['table']);
   readonly actions = new Counter('relay_actions_total', 'Actions run, by provider, operation and HTTP status answered.', ['provider', 'operation', 'status']);
 
-  render(stats: StorageStats | null, extra: { inFlight: number }): string {
+  /** `stats` null: storage could not be read; `storageUp`: whether the last write succeeded. */
+  render(stats: StorageStats | null, extra: { inFlight: number; storageUp: boolean }): string {
     const parts = [
       this.eventsReceived.render(),
       this.duplicates.render(),
@@ -130,10 +131,9 @@ export class RelayMetrics {
     if (stats) {
       parts.push(gauge('relay_queue_depth', 'Deliveries pending (due now or waiting for a retry).', stats.pending));
       parts.push(gauge('relay_dead_deliveries', 'Deliveries that used every attempt and wait for a replay.', stats.dead));
-      parts.push(gauge('relay_storage_up', 'Whether storage answered the last scrape.', 1));
-    } else {
-      parts.push(gauge('relay_storage_up', 'Whether storage answered the last scrape.', 0));
     }
+    const up = stats !== null && extra.storageUp ? 1 : 0;
+    parts.push(gauge('relay_storage_up', 'Whether storage can be written (the last write succeeded) and read (this scrape).', up));
     return `${parts.join('\n')}\n`;
   }
 }

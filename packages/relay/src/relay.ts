@@ -12,11 +12,14 @@ import { resolveAdminToken } from './security/auth';
 import { EventBus } from './ingest/event-bus';
 import { createIngestor } from './ingest/ingestor';
 import { Pruner } from './retention/pruner';
+import { StorageHealth } from './storage/health-monitor';
 import { openStorage } from './storage/open';
 
 export interface StartOptions {
   logger?: Logger;
   clock?: Clock;
+  /** For tests: how often /healthz may probe storage with a write (5 s) and repeat a failure's log line (10 s). */
+  storageHealth?: { probeIntervalMs?: number; logIntervalMs?: number };
 }
 
 export interface RunningRelay {
@@ -41,7 +44,9 @@ function displayUrl(host: string, port: number): string {
 export async function startRelay(config: RelayConfig, options: StartOptions = {}): Promise<RunningRelay> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const storage = await openStorage(config.database);
+  const health = new StorageHealth(await openStorage(config.database), { logger, clock, ...options.storageHealth });
+  // Every write below reports to `health`, which /healthz and /metrics read.
+  const storage = health.storage;
   let closing = false;
 
   try {
@@ -77,6 +82,7 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
       perSubscription: config.perSubscriptionConcurrency,
       leaseMs: config.deliveryTimeoutMs + LEASE_MARGIN_MS,
       disableAfterMs: config.disableAfterMs,
+      isStorageFailure: (e) => health.isStorageFailure(e),
     });
     const pruner = new Pruner({ storage, clock, logger, metrics, retentionMs: config.retentionMs, intervalMs: config.pruneIntervalMs });
     const hookHandler = createHookHandler({
@@ -87,10 +93,12 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
       logger,
       clock,
       isClosing: () => closing,
+      isStorageFailure: (e) => health.isStorageFailure(e),
     });
     const app = buildApp({
       config,
       storage,
+      health,
       metrics,
       logger,
       clock,

@@ -9,6 +9,7 @@ import { buildApp } from '../src/http/app';
 import { EventBus } from '../src/ingest/event-bus';
 import { RelayMetrics } from '../src/metrics';
 import { hashToken } from '../src/security/auth';
+import { StorageHealth } from '../src/storage/health-monitor';
 import type { RelayStorage } from '../src/storage/types';
 import { api, get, startTestRelay, TOKEN, type TestRelay } from './support/harness';
 
@@ -25,11 +26,14 @@ const specs = Object.values(providers as Partial<Record<string, ProviderSpec>>).
  */
 async function appWithRoutes(): Promise<{ app: FastifyInstance; routes: RouteOptions[]; hookCalls: string[]; url: string; server: http.Server }> {
   const hookCalls: string[] = [];
+  const storage = { kind: 'stub' } as unknown as RelayStorage;
+  const logger = pino({ level: 'silent' });
   const app = buildApp({
     config: loadRelayConfig({ RELAY_API_TOKEN: TOKEN }),
-    storage: { kind: 'stub' } as unknown as RelayStorage,
+    storage,
+    health: new StorageHealth(storage, { logger, clock: { now: () => Date.now() } }),
     metrics: new RelayMetrics(),
-    logger: pino({ level: 'silent' }),
+    logger,
     clock: { now: () => Date.now() },
     adminTokenHash: hashToken(TOKEN),
     bus: new EventBus(),

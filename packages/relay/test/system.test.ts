@@ -4,6 +4,7 @@ import { buildApp } from '../src/http/app';
 import { EventBus } from '../src/ingest/event-bus';
 import { RelayMetrics } from '../src/metrics';
 import { hashToken } from '../src/security/auth';
+import { StorageHealth } from '../src/storage/health-monitor';
 import type { RelayStorage } from '../src/storage/types';
 import { api, eventually, get, postHook, startReceiver, startTestRelay, subscribe, TOKEN, vyoraEvent, type TestRelay } from './support/harness';
 
@@ -122,11 +123,14 @@ describe('/healthz when storage fails', () => {
       },
     } as unknown as RelayStorage;
     const config = loadRelayConfig({ RELAY_API_TOKEN: TOKEN });
+    const logger = pino({ level: 'silent' });
+    const health = new StorageHealth(failing, { logger, clock: { now: () => Date.now() } });
     const app = buildApp({
       config,
-      storage: failing,
+      storage: health.storage,
+      health,
       metrics: new RelayMetrics(),
-      logger: pino({ level: 'silent' }),
+      logger,
       clock: { now: () => Date.now() },
       adminTokenHash: hashToken(TOKEN),
       bus: new EventBus(),

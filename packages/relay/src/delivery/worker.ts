@@ -33,6 +33,8 @@ export interface WorkerOptions {
   disableAfterMs?: number;
   /** Turns a stored secret or header value into the value to send (decrypts it); identity by default. */
   reveal?: (stored: string) => string;
+  /** True for a storage failure the health monitor has logged already (one line per cause). */
+  isStorageFailure?: (e: unknown) => boolean;
 }
 
 const CLAIM_BATCH = 200;
@@ -107,7 +109,7 @@ export class DeliveryWorker {
     }
     this.#pumping = this.#pump()
       .catch((e: unknown) => {
-        this.#o.logger.error({ err: e }, 'delivery worker could not claim work; retrying');
+        this.#logFailure(e, 'delivery worker could not claim work; retrying', {});
         this.#sleep(this.#idlePollMs);
       })
       .finally(() => {
@@ -117,6 +119,12 @@ export class DeliveryWorker {
           this.kick();
         }
       });
+  }
+
+  /** Storage failures are logged by the health monitor, once per cause; anything else here is a bug. */
+  #logFailure(e: unknown, message: string, fields: Record<string, unknown>): void {
+    if (this.#o.isStorageFailure?.(e)) this.#o.logger.debug(fields, message);
+    else this.#o.logger.error({ ...fields, err: e }, message);
   }
 
   /** A kick for freed slots, gathered with the others that free up within REFILL_DELAY_MS. */
@@ -172,7 +180,7 @@ export class DeliveryWorker {
       .then((outcome) => this.#completer.submit(outcome))
       .catch((e: unknown) => {
         // The result could not be recorded: the lease runs out and the delivery goes again.
-        this.#o.logger.error({ err: e, deliveryId: c.id }, 'could not record a delivery attempt');
+        this.#logFailure(e, 'could not record a delivery attempt', { deliveryId: c.id });
       })
       .finally(() => {
         this.#inFlight.delete(run);

@@ -9,6 +9,7 @@ import type { RelayMetrics } from '../metrics';
 import { bearerToken, tokenMatches } from '../security/auth';
 import { ClientRateLimiter } from '../security/rate-limit';
 import { InvalidCursorError } from '../storage/cursor';
+import type { StorageHealth } from '../storage/health-monitor';
 import type { RelayStorage } from '../storage/types';
 import { registerActionRoutes } from './actions';
 import { registerConsole } from './console';
@@ -28,6 +29,8 @@ import { validatorCompiler } from './validate';
 export interface AppDeps {
   config: RelayConfig;
   storage: RelayStorage;
+  /** Whether storage can be written: /healthz and relay_storage_up. */
+  health: StorageHealth;
   metrics: RelayMetrics;
   logger: Logger;
   clock: Clock;
@@ -107,6 +110,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     }
     if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.name === 'SyntaxError') {
       return reply.code(400).send(errorBody('malformed_json', 'the body is not valid JSON'));
+    }
+    if (deps.health.isStorageFailure(err)) {
+      // Already logged, once per cause, by the health monitor: a full disk is no bug to trace.
+      return reply.code(503).header('retry-after', '5').send(errorBody('storage_unavailable', 'storage is unavailable; retry later'));
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500) {

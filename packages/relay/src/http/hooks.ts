@@ -22,6 +22,8 @@ export interface HookDeps {
   logger: Logger;
   clock: Clock;
   isClosing: () => boolean;
+  /** True for a storage failure the health monitor has logged already (one line per cause). */
+  isStorageFailure?: (e: unknown) => boolean;
 }
 
 export const HOOKS_PREFIX = '/hooks/';
@@ -89,7 +91,8 @@ export function createHookHandler(deps: HookDeps): (req: IncomingMessage, res: S
 
     const reject = (status: number, code: string, message: string, headers: Record<string, string> = {}): void => {
       if (isProviderId(name)) metrics.rejected.inc({ provider: name, reason: code });
-      logger.warn({ reqId, provider: name, status, code }, `webhook refused: ${message}`);
+      // A storage outage would log a line per webhook: the health monitor logs its cause instead.
+      if (code !== 'storage_unavailable') logger.warn({ reqId, provider: name, status, code }, `webhook refused: ${message}`);
       sendJson(res, status, JSON.stringify(errorBody(code, message)), { 'x-request-id': reqId, ...headers });
     };
     // Replies sent before the body is read close the connection, so an unread body is not
@@ -155,7 +158,8 @@ export function createHookHandler(deps: HookDeps): (req: IncomingMessage, res: S
       try {
         outcome = await deps.ingest.submit({ provider, body: rawBody, headers: req.headers, receivedAt: deps.clock.now() });
       } catch (e) {
-        logger.error({ reqId, provider, err: e }, 'could not store a webhook event; answered 503 so the provider retries');
+        if (!deps.isStorageFailure?.(e)) logger.error({ reqId, provider, err: e }, 'could not store a webhook event; answered 503 so the provider retries');
+        else if (logger.isLevelEnabled('debug')) logger.debug({ reqId, provider }, 'storage failed: answered 503 so the provider retries');
         return reject(503, 'storage_unavailable', 'the event could not be stored; retry later', { 'retry-after': '5' });
       }
       if (!outcome.stored) return reject(outcome.status, outcome.code, outcome.message);

@@ -23,7 +23,7 @@ const Healthy = z.object({
 const Unhealthy = z.object({
   status: z.enum(['shutting_down', 'unavailable']),
   storage: z.string().optional(),
-  error: z.string().optional().describe("Storage's error."),
+  error: z.string().optional().describe("Why: the error of the last storage write, or of reading it."),
 });
 
 export function registerSystemRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -40,15 +40,18 @@ export function registerSystemRoutes(app: FastifyInstance, deps: AppDeps): void 
     },
     async (_req, reply) => {
       if (deps.isClosing()) return reply.code(503).send({ status: 'shutting_down' });
+      // No write per probe: the last write's outcome, or one probe shared by all every few seconds.
+      const state = await deps.health.check();
+      if (!state.up) return reply.code(503).send({ status: 'unavailable', storage: deps.storage.kind, error: state.error });
       try {
-        await deps.storage.health();
         const stats = await deps.storage.stats();
         // PostgreSQL: the pool's use tells an operator whether RELAY_PG_POOL_SIZE is too small.
         const pg = deps.storage instanceof PostgresStorage ? { postgres: { replica: deps.storage.replicaId, pool: deps.storage.poolStatus() } } : {};
         return { status: 'ok' as const, storage: deps.storage.kind, pending: stats.pending, dead: stats.dead, ...pg };
       } catch (e) {
-        reply.log.error({ err: e }, 'health check: storage failed');
-        return reply.code(503).send({ status: 'unavailable', storage: deps.storage.kind, error: (e as Error).message });
+        const error = e instanceof Error ? e.message : String(e);
+        reply.log.warn({ cause: error }, `health check: storage could not be read: ${error}`);
+        return reply.code(503).send({ status: 'unavailable', storage: deps.storage.kind, error });
       }
     },
   );
@@ -71,7 +74,7 @@ export function registerSystemRoutes(app: FastifyInstance, deps: AppDeps): void 
       }
       return reply
         .type('text/plain; version=0.0.4; charset=utf-8')
-        .send(deps.metrics.render(stats, { inFlight: deps.inFlightDeliveries() }));
+        .send(deps.metrics.render(stats, { inFlight: deps.inFlightDeliveries(), storageUp: deps.health.up }));
     },
   );
 }

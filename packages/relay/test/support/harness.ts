@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { signWebhook } from '@callbridge/core';
 import pino from 'pino';
-import { loadRelayConfig, startRelay, type RunningRelay } from '../../src';
+import { loadRelayConfig, startRelay, type RunningRelay, type StartOptions } from '../../src';
 
 /** Shared test scaffolding: a relay on loopback with a temp database, local receivers, signed events. */
 export const TOKEN = 'test-admin-token-0123456789';
@@ -27,7 +27,7 @@ export interface TestRelay {
 }
 
 /** A relay on 127.0.0.1:0 with a fresh SQLite file; env entries override the test defaults. */
-export async function startTestRelay(env: Record<string, string | undefined> = {}, dir?: string): Promise<TestRelay> {
+export async function startTestRelay(env: Record<string, string | undefined> = {}, dir?: string, options: Omit<StartOptions, 'logger'> = {}): Promise<TestRelay> {
   const own = dir ? undefined : tempDir();
   const base = dir ?? (own as { dir: string }).dir;
   const config = loadRelayConfig({
@@ -50,7 +50,7 @@ export async function startTestRelay(env: Record<string, string | undefined> = {
     },
   });
   const logger = pino({ level: 'debug' }, sink);
-  const relay = await startRelay(config, { logger });
+  const relay = await startRelay(config, { ...options, logger });
   return {
     relay,
     url: relay.url,
