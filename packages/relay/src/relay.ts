@@ -5,6 +5,7 @@ import { DeliverySender } from './delivery/sender';
 import { JITTER } from './delivery/backoff';
 import { DeliveryWorker } from './delivery/worker';
 import { buildApp } from './http/app';
+import { DrainingServer, type DrainOptions } from './http/draining-server';
 import { createHookHandler } from './http/hooks';
 import { createLogger } from './logger';
 import { RelayMetrics } from './metrics';
@@ -20,6 +21,8 @@ export interface StartOptions {
   clock?: Clock;
   /** For tests: how often /healthz may probe storage with a write (5 s) and repeat a failure's log line (10 s). */
   storageHealth?: { probeIntervalMs?: number; logIntervalMs?: number };
+  /** For tests: how long close() lets idle keep-alive connections send one more request (1 s). */
+  drain?: DrainOptions;
 }
 
 export interface RunningRelay {
@@ -119,9 +122,14 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     let closed: Promise<void> | undefined;
     const close = (): Promise<void> =>
       (closed ??= (async () => {
-        closing = true;
         logger.info('relay shutting down: finishing in-flight work');
-        await app.close();
+        // Stop accepting first, then answer what is in flight (Connection: close from here
+        // on), then wait for every connection to close; only then close storage.
+        const draining = app.server instanceof DrainingServer ? app.server.drain(options.drain) : Promise.resolve();
+        closing = true;
+        // Beside the drain: fastify's close ends the live event streams, which never end by
+        // themselves and would otherwise hold the drain until its deadline.
+        await Promise.all([draining, app.close()]);
         stopRemote();
         await ingest.drain();
         await pruner.stop();

@@ -15,6 +15,7 @@ import { registerActionRoutes } from './actions';
 import { registerConsole } from './console';
 import { registerApiDocs } from './docs';
 import { registerEventRoutes } from './events';
+import { DrainingServer } from './draining-server';
 import { treatEmptyBodyAsNone } from './empty-body';
 import { isHookRequest } from './hooks';
 import { registerHookDescription } from './hooks-doc';
@@ -69,7 +70,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     trustProxy: fastifyTrustProxy(deps.config.trustProxy),
     return503OnClosing: true,
     serverFactory: (handler) => {
-      const server = http.createServer((req, res) => {
+      // Closes gracefully under keep-alive: see DrainingServer (the relay's close() drains it).
+      const server = new DrainingServer((req, res) => {
         if (isHookRequest(req.url)) deps.hookHandler(req, res);
         else handler(req, res);
       });

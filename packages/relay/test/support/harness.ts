@@ -50,7 +50,8 @@ export async function startTestRelay(env: Record<string, string | undefined> = {
     },
   });
   const logger = pino({ level: 'debug' }, sink);
-  const relay = await startRelay(config, { ...options, logger });
+  // Idle keep-alive sockets (fetch keeps some) would hold every close for the default 1 s grace.
+  const relay = await startRelay(config, { drain: { idleGraceMs: 50 }, ...options, logger });
   return {
     relay,
     url: relay.url,

@@ -4,7 +4,10 @@
 const { loadRelayConfig, startRelay } = require('../../dist/index.js');
 
 async function main() {
-  const relay = await startRelay(loadRelayConfig(process.env));
+  // A test may give idle keep-alive connections a longer grace at close than the default
+  // (a starved test process can leave its sockets idle for over a second).
+  const grace = process.env.RELAY_TEST_DRAIN_GRACE_MS;
+  const relay = await startRelay(loadRelayConfig(process.env), grace ? { drain: { idleGraceMs: Number(grace) } } : {});
   process.stdout.write(`${JSON.stringify({ url: relay.url, port: relay.port })}\n`);
   process.once('SIGTERM', () => {
     relay.close().then(
