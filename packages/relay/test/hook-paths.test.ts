@@ -54,6 +54,12 @@ describe('hook paths that do not decode', () => {
     },
   );
 
+  test.each(['/v1/%', '/v1/subscriptions/%zz', '/%'])('%s, which fastify cannot route, answers 400 malformed_path in the relay\'s error shape', async (path) => {
+    const res = await rawPost(t.url, path);
+    expect(res.status).toBe(400);
+    expect(get(res.body, 'error.code')).toBe('malformed_path');
+  });
+
   test('a percent-encoded provider name that decodes is still understood', async () => {
     const res = await fetch(`${t.url}/hooks/vy%6Fra`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     // It decodes to "vyora": the request gets as far as the signature check.

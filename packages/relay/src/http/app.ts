@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { Clock } from '@callbridge/core';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { RelayConfig, TrustProxy } from '../config';
@@ -44,6 +44,13 @@ export interface AppDeps {
   isClosing: () => boolean;
 }
 
+/** A request fastify cannot route at all: a path that does not decode, or one too long. */
+function routingError(err: FastifyError, reply: FastifyReply): FastifyReply {
+  if (err.code === 'FST_ERR_BAD_URL') return reply.code(400).send(errorBody('malformed_path', 'the path has broken percent-encoding'));
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return reply.code(414).send(errorBody('path_too_long', 'a path segment is too long'));
+  return reply.code(500).send(errorBody('internal_error', 'the relay failed to route this request'));
+}
+
 /**
  * RELAY_TRUST_PROXY as fastify takes it. A hop count becomes "trust the nearest N hops"
  * (fastify 5 ignores a bare number, since it cannot check that the nearest peer is a
@@ -69,6 +76,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     // Which X-Forwarded-For hops req.ip believes (RELAY_TRUST_PROXY; none by default).
     trustProxy: fastifyTrustProxy(deps.config.trustProxy),
     return503OnClosing: true,
+    // Paths fastify cannot route at all answer in the relay's error shape, like any other error.
+    frameworkErrors: (err, _req, reply) => void routingError(err, reply as unknown as FastifyReply),
     serverFactory: (handler) => {
       // Closes gracefully under keep-alive: see DrainingServer (the relay's close() drains it).
       const server = new DrainingServer((req, res) => {
