@@ -1,6 +1,7 @@
 import { PROVIDER_IDS, type ProviderId } from '@callbridge/core';
 import ipaddr from 'ipaddr.js';
 import { parseDuration, parseRetrySchedule } from './durations';
+import { parseEncryptionKey } from './security/secret-box';
 import { settingDefault } from './settings';
 
 /**
@@ -71,6 +72,10 @@ export interface RelayConfig {
   disableAfterMs: number;
   /** How long a rotated-out subscription secret still signs deliveries (RELAY_SECRET_OVERLAP). */
   secretOverlapMs: number;
+  /** RELAY_ENCRYPTION_KEY as given (checked when storage opens); absent: a key file on SQLite. */
+  encryptionKey?: string;
+  /** RELAY_PUBLIC_URL: how providers reach this relay, for the hook URLs it hands out. */
+  publicUrl?: string;
   providers: Partial<Record<ProviderId, ProviderCredentials>>;
   /** pino level for the default logger. */
   logLevel: string;
@@ -305,6 +310,10 @@ export function loadRelayConfig(env: Env, flags: RelayFlags = {}): RelayConfig {
 
   const allowRaw = value(env, 'RELAY_ALLOW_PRIVATE_TARGETS') ?? settingDefault('RELAY_ALLOW_PRIVATE_TARGETS');
   const trustRaw = value(env, 'RELAY_TRUST_PROXY') ?? settingDefault('RELAY_TRUST_PROXY');
+  const encryptionKey = value(env, 'RELAY_ENCRYPTION_KEY');
+  // Checked here so a typo stops the start before storage opens; never echoed.
+  if (encryptionKey !== undefined) parseEncryptionKey(encryptionKey);
+  const publicUrl = value(env, 'RELAY_PUBLIC_URL');
   const bodyRaw = value(env, 'RELAY_MAX_BODY_BYTES') ?? settingDefault('RELAY_MAX_BODY_BYTES');
   const deliveryTimeoutMs = duration('RELAY_DELIVERY_TIMEOUT', 100, 120_000);
 
@@ -328,6 +337,8 @@ export function loadRelayConfig(env: Env, flags: RelayFlags = {}): RelayConfig {
     pruneIntervalMs: duration('RELAY_PRUNE_INTERVAL', 100, DAY),
     disableAfterMs: duration('RELAY_DISABLE_AFTER', 0, 365 * DAY),
     secretOverlapMs: duration('RELAY_SECRET_OVERLAP', 0, 30 * DAY),
+    ...(encryptionKey !== undefined ? { encryptionKey } : {}),
+    ...(publicUrl !== undefined ? { publicUrl: parseBaseUrl(publicUrl, 'RELAY_PUBLIC_URL') } : {}),
     providers,
     logLevel,
     // Short enough for tests to see one; long enough that no one floods a stream by mistake.
@@ -358,6 +369,8 @@ export function describeConfig(config: RelayConfig): Record<string, unknown> {
             statementTimeoutMs: config.database.statementTimeoutMs,
           },
     apiToken: config.apiToken ? 'set' : 'not set',
+    encryptionKey: config.encryptionKey ? 'set' : 'not set',
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     retrySchedule: config.retrySchedule,
     maxBodyBytes: config.maxBodyBytes,
     maxJsonDepth: config.maxJsonDepth,

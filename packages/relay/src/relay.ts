@@ -11,6 +11,10 @@ import { createLogger } from './logger';
 import { RelayMetrics } from './metrics';
 import { resolveAdminToken } from './security/auth';
 import { EventBus } from './ingest/event-bus';
+import { TokenRegistry } from './security/principals';
+import { openSecretsAtRest } from './security/secrets-at-rest';
+import { SourceRegistry } from './sources/registry';
+import { MinuteStats } from './stats/minutes';
 import { createIngestor } from './ingest/ingestor';
 import { Pruner } from './retention/pruner';
 import { StorageHealth } from './storage/health-monitor';
@@ -31,6 +35,12 @@ export interface RunningRelay {
   port: number;
   /** Present only when this start generated the admin token: print it once, it is not stored. */
   adminToken?: string;
+  /** Where the admin token comes from: RELAY_API_TOKEN, the hash stored at an earlier start, or generated now. */
+  adminTokenSource: 'environment' | 'storage' | 'generated';
+  /** The key file secrets are encrypted under (SQLite without RELAY_ENCRYPTION_KEY), and whether this start made it. */
+  keyFile?: { path: string; created: boolean };
+  /** How secrets are kept: under RELAY_ENCRYPTION_KEY, a key file, or not encrypted (PostgreSQL without a key). */
+  encryption: 'environment' | 'file' | 'none';
   metrics: RelayMetrics;
   /** Graceful: stops accepting, finishes in-flight requests and deliveries, closes storage. */
   close(): Promise<void>;
@@ -54,6 +64,12 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
 
   try {
     const admin = await resolveAdminToken(storage, config.apiToken);
+    const secrets = await openSecretsAtRest(storage, { database: config.database, ...(config.encryptionKey ? { encryptionKey: config.encryptionKey } : {}) });
+    const tokens = new TokenRegistry(storage, admin.hash, clock);
+    await tokens.start();
+    const sources = new SourceRegistry(storage, secrets, config.providers);
+    await sources.start();
+    const stats = new MinuteStats();
     for (const spec of Object.values(providers as Partial<Record<string, ProviderSpec>>)) {
       if (spec?.webhooks && !config.providers[spec.id]?.webhookSecret) {
         logger.warn(
@@ -86,6 +102,8 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
       leaseMs: config.deliveryTimeoutMs + LEASE_MARGIN_MS,
       disableAfterMs: config.disableAfterMs,
       isStorageFailure: (e) => health.isStorageFailure(e),
+      reveal: (stored) => secrets.reveal(stored),
+      stats,
     });
     const pruner = new Pruner({ storage, clock, logger, metrics, retentionMs: config.retentionMs, intervalMs: config.pruneIntervalMs });
     const hookHandler = createHookHandler({
@@ -105,8 +123,11 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
       metrics,
       logger,
       clock,
-      adminTokenHash: admin.hash,
       bus,
+      tokens,
+      secrets,
+      sources,
+      stats,
       hookHandler,
       inFlightDeliveries: () => worker.inFlight,
       isClosing: () => closing,
@@ -134,6 +155,8 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
         await ingest.drain();
         await pruner.stop();
         await worker.stop();
+        await tokens.close();
+        sources.close();
         sender.close();
         await storage.close();
         logger.info('relay stopped');
@@ -143,6 +166,9 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
       url: displayUrl(config.host, port),
       port,
       ...(admin.generated ? { adminToken: admin.generated } : {}),
+      adminTokenSource: admin.source,
+      ...(secrets.keyFile ? { keyFile: { path: secrets.keyFile, created: secrets.keyFileCreated } } : {}),
+      encryption: secrets.keySource,
       metrics,
       close,
     };

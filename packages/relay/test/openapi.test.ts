@@ -6,9 +6,9 @@ import pino from 'pino';
 import { z } from 'zod';
 import { loadRelayConfig } from '../src';
 import { buildApp } from '../src/http/app';
+import { authDeps } from './support/app-deps';
 import { EventBus } from '../src/ingest/event-bus';
 import { RelayMetrics } from '../src/metrics';
-import { hashToken } from '../src/security/auth';
 import { StorageHealth } from '../src/storage/health-monitor';
 import type { RelayStorage } from '../src/storage/types';
 import { api, get, startTestRelay, TOKEN, type TestRelay } from './support/harness';
@@ -26,16 +26,17 @@ const specs = Object.values(providers as Partial<Record<string, ProviderSpec>>).
  */
 async function appWithRoutes(): Promise<{ app: FastifyInstance; routes: RouteOptions[]; hookCalls: string[]; url: string; server: http.Server }> {
   const hookCalls: string[] = [];
+  const config = loadRelayConfig({ RELAY_API_TOKEN: TOKEN });
   const storage = { kind: 'stub' } as unknown as RelayStorage;
   const logger = pino({ level: 'silent' });
   const app = buildApp({
-    config: loadRelayConfig({ RELAY_API_TOKEN: TOKEN }),
+    config,
     storage,
     health: new StorageHealth(storage, { logger, clock: { now: () => Date.now() } }),
+    ...authDeps(storage, config, TOKEN),
     metrics: new RelayMetrics(),
     logger,
     clock: { now: () => Date.now() },
-    adminTokenHash: hashToken(TOKEN),
     bus: new EventBus(),
     hookHandler: (req, res) => {
       hookCalls.push(`${req.method} ${req.url}`);
@@ -139,7 +140,7 @@ describe('/openapi.json, generated from the schemas the routes validate with', (
   test('request schemas carry the rules the routes enforce', () => {
     const byKey = new Map(ops.map((o) => [o.key, o.op]));
     const create = jsonBody(byKey.get('POST /v1/subscriptions') as Operation);
-    expect(Object.keys(get(create, 'properties') as Json)).toEqual(['target_url', 'events', 'headers']);
+    expect(Object.keys(get(create, 'properties') as Json)).toEqual(['target_url', 'events', 'headers', 'description', 'filter', 'rate_limit_per_second', 'sources']);
     expect(get(create, 'required')).toEqual(['target_url']);
     expect(get(create, 'additionalProperties')).toBe(false);
     expect(get(create, 'properties.events')).toMatchObject({ type: 'array', minItems: 1, maxItems: 100, default: ['*'] });
@@ -147,7 +148,7 @@ describe('/openapi.json, generated from the schemas the routes validate with', (
     expect(get(byKey.get('POST /v1/subscriptions') as Operation, 'requestBody.required')).toBe(true);
 
     const events = byKey.get('GET /v1/events') as Operation;
-    expect(events.parameters?.map((p) => p['name']).sort()).toEqual(['cursor', 'limit', 'provider', 'type']);
+    expect(events.parameters?.map((p) => p['name']).sort()).toEqual(['cursor', 'limit', 'provider', 'source', 'type']);
     expect(param(events, 'query', 'limit')?.['schema']).toMatchObject({ type: 'integer', minimum: 1, maximum: 100, default: 25 });
     expect(param(byKey.get('GET /v1/subscriptions') as Operation, 'query', 'limit')?.['schema']).toMatchObject({ maximum: 500, default: 100 });
     expect(get(param(byKey.get('GET /v1/deliveries') as Operation, 'query', 'state'), 'schema.enum')).toEqual(['pending', 'succeeded', 'dead', 'cancelled']);

@@ -4,7 +4,7 @@ import { loadRelayConfig } from '../src';
 import { buildApp } from '../src/http/app';
 import { EventBus } from '../src/ingest/event-bus';
 import { RelayMetrics } from '../src/metrics';
-import { hashToken } from '../src/security/auth';
+import { authDeps } from './support/app-deps';
 import { StorageHealth } from '../src/storage/health-monitor';
 import type { ClaimRequest, IngestResult, NewEvent, RelayStorage } from '../src/storage/types';
 import { TOKEN } from './support/harness';
@@ -174,14 +174,15 @@ describe('StorageHealth', () => {
 describe('/healthz and /metrics follow it', () => {
   test('a failed write shows at once in both, and a write that succeeds clears it', async () => {
     const { flaky, storage, health } = setup();
+    const config = loadRelayConfig({ RELAY_API_TOKEN: TOKEN });
     const app = buildApp({
-      config: loadRelayConfig({ RELAY_API_TOKEN: TOKEN }),
+      config,
       storage,
       health,
+      ...authDeps(storage, config, TOKEN),
       metrics: new RelayMetrics(),
       logger: pino({ level: 'silent' }),
       clock: { now: () => Date.now() },
-      adminTokenHash: hashToken(TOKEN),
       hookHandler: () => undefined,
       inFlightDeliveries: () => 0,
       isClosing: () => false,

@@ -1,9 +1,9 @@
 import pino from 'pino';
 import { loadRelayConfig } from '../src';
 import { buildApp } from '../src/http/app';
+import { authDeps } from './support/app-deps';
 import { EventBus } from '../src/ingest/event-bus';
 import { RelayMetrics } from '../src/metrics';
-import { hashToken } from '../src/security/auth';
 import { StorageHealth } from '../src/storage/health-monitor';
 import type { RelayStorage } from '../src/storage/types';
 import { api, eventually, get, postHook, startReceiver, startTestRelay, subscribe, TOKEN, vyoraEvent, type TestRelay } from './support/harness';
@@ -129,11 +129,11 @@ describe('/healthz when storage fails', () => {
       config,
       storage: health.storage,
       health,
+      ...authDeps(failing, config, TOKEN),
       metrics: new RelayMetrics(),
       logger,
       clock: { now: () => Date.now() },
-      adminTokenHash: hashToken(TOKEN),
-      bus: new EventBus(),
+        bus: new EventBus(),
       hookHandler: () => undefined,
       inFlightDeliveries: () => 0,
       isClosing: () => false,

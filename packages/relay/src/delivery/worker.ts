@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { signStandardWebhook, type Clock } from '@callbridge/core';
 import type { Logger } from 'pino';
 import type { RelayMetrics } from '../metrics';
+import type { MinuteStats } from '../stats/minutes';
 import { GroupCommitter } from '../storage/group-commit';
 import type { ClaimedDelivery, DeliveryOutcome, RelayStorage } from '../storage/types';
 import { nextRetryDelay, receiverRetryAfter, type RetryPolicy } from './backoff';
@@ -35,6 +36,8 @@ export interface WorkerOptions {
   reveal?: (stored: string) => string;
   /** True for a storage failure the health monitor has logged already (one line per cause). */
   isStorageFailure?: (e: unknown) => boolean;
+  /** Per-minute counts for /v1/stats. */
+  stats?: MinuteStats;
 }
 
 const CLAIM_BATCH = 200;
@@ -234,8 +237,10 @@ export class DeliveryWorker {
     const base = { deliveryId: c.id, subscriptionId: c.subscription.id, owner: this.owner, attempt };
     const log = { deliveryId: c.id, eventId: c.event.id, subscriptionId: c.subscription.id, attempt: attempt.attempt, status };
 
+    const count = (kind: 'delivered' | 'failed' | 'dead'): void => this.#o.stats?.add(kind, c.event.source, finishedAt);
     if (status !== null && status >= 200 && status < 300) {
       metrics.deliveries.inc({ outcome: 'success' });
+      count('delivered');
       metrics.deliveryLatency.observe(Math.max(0, finishedAt - c.event.receivedAt) / 1000);
       logger.debug(log, 'delivered');
       return { ...base, kind: 'success' };
@@ -249,10 +254,12 @@ export class DeliveryWorker {
     const delay = nextRetryDelay(this.#o.policy, c.scheduleAttempts + 1, retryAfter, this.#random);
     if (delay === null) {
       metrics.deliveries.inc({ outcome: 'dead' });
+      count('dead');
       logger.warn({ ...log, error: attempt.error }, 'delivery failed its last attempt: dead, replay to send again');
       return { ...base, kind: 'dead' };
     }
     metrics.deliveries.inc({ outcome: 'retry' });
+    count('failed');
     logger.info({ ...log, error: attempt.error, retryInMs: delay }, 'delivery failed; will retry');
     return { ...base, kind: 'retry', nextAttemptAt: finishedAt + delay };
   }

@@ -9,12 +9,15 @@ import {
   type ProviderClient,
   type ProviderSpec,
 } from '@callbridge/core';
-import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from './app';
 import { OPTIONAL_BODY } from './docs';
 import { HttpError } from './replies';
-import { answer } from './schemas/common';
+import type { ResolvedSource } from '../sources/registry';
+import { DEFAULT_SOURCE } from '../storage/types';
+import { canSeeSource } from './scope';
+import { answer, optionalText } from './schemas/common';
 
 /**
  * `POST /v1/actions/<provider>/<operation>`: runs any core operation with the relay's own
@@ -50,6 +53,10 @@ const ActionError = z
   .describe('Provider errors also carry requestId, kind and retryAfterMs when known.')
   .meta({ id: 'ActionError' });
 
+const SourceQuery = z.object({
+  source: optionalText(60, "Run with this source's API key and base URL (src_…); default: the environment's (`default`)."),
+});
+
 const IdempotencyHeaders = z.object({
   'idempotency-key': z.string().optional().describe('Sent to the provider; generated when absent.'),
 });
@@ -66,7 +73,8 @@ function actionSchema(spec: ProviderSpec, op: OperationSpec) {
     tags: ['actions'],
     operationId: `${spec.id}_${op.name.replace(/\./g, '_')}`,
     summary: `${spec.name}: ${op.summary}`,
-    description: `${op.description}\n\nRuns with the relay's ${spec.id.toUpperCase()}_API_KEY.`,
+    description: `${op.description}\n\nRuns with the relay's ${spec.id.toUpperCase()}_API_KEY, or with a source's key and base URL given \`?source=\`.`,
+    querystring: SourceQuery,
     body: op.input,
     ...(op.idempotent ? { headers: IdempotencyHeaders } : {}),
     response: {
@@ -75,7 +83,8 @@ function actionSchema(spec: ProviderSpec, op: OperationSpec) {
       401: actionFailure("Missing or invalid bearer token, or the provider refused the relay's key."),
       429: actionFailure('Rate limited by the relay or the provider; see Retry-After.'),
       502: actionFailure('The provider could not be reached.'),
-      503: actionFailure('The provider API key is not configured on the relay.'),
+      404: actionFailure('No such source (or not one this token may use).'),
+      503: actionFailure('The provider API key is not configured on the relay (or on the source).'),
       504: actionFailure('The provider did not answer in time.'),
       default: actionFailure("The provider's error, normalized, with the provider's status."),
     },
@@ -90,6 +99,10 @@ function coreValidator(spec: ProviderSpec, op: OperationSpec): FastifySchemaComp
   const client = createClient(spec);
   return ({ httpPart }) =>
     (data: unknown) => {
+      if (httpPart === 'querystring') {
+        const q = SourceQuery.safeParse(data);
+        return q.success ? { value: q.data } : { error: new ValidationError(spec.id, op.name, q.error.issues.map((i) => ({ field: i.path.join('.') || 'source', message: i.message }))) };
+      }
       if (httpPart !== 'body') return { value: data };
       const input = data ?? {};
       try {
@@ -103,21 +116,37 @@ function coreValidator(spec: ProviderSpec, op: OperationSpec): FastifySchemaComp
 }
 
 export function registerActionRoutes(v1: FastifyInstance, deps: AppDeps): void {
+  // One client per source and its settings: a changed key or base URL gets a new client.
   const clients = new Map<string, ProviderClient>();
 
-  const clientFor = (spec: ProviderSpec): ProviderClient => {
-    let client = clients.get(spec.id);
+  const clientFor = (spec: ProviderSpec, source: ResolvedSource & { apiKey: string }): ProviderClient => {
+    const key = `${spec.id}|${source.id}|${source.updatedAt ?? ''}`;
+    let client = clients.get(key);
     if (!client) {
-      const creds = deps.config.providers[spec.id] ?? {};
       client = createClient(spec, {
-        ...(creds.apiKey ? { apiKey: creds.apiKey } : {}),
-        ...(creds.baseUrl ? { baseUrl: creds.baseUrl } : {}),
+        apiKey: source.apiKey,
+        ...(source.baseUrl ? { baseUrl: source.baseUrl } : {}),
         retry: ACTION_RETRY,
         timeoutMs: 30_000,
       });
-      clients.set(spec.id, client);
+      if (clients.size > 1000) clients.clear();
+      clients.set(key, client);
     }
     return client;
+  };
+
+  /** The source an action runs with; a scoped token may use only its own (another answers 404). */
+  const sourceFor = (req: FastifyRequest, spec: ProviderSpec): ResolvedSource & { apiKey: string } => {
+    const parsed = SourceQuery.safeParse(req.query);
+    const id = (parsed.success ? parsed.data.source : undefined) ?? DEFAULT_SOURCE;
+    const source = canSeeSource(req, id) ? deps.sources.get(spec.id, id) : undefined;
+    if (!source) throw new HttpError(404, 'unknown_source', `no ${spec.name} source ${id}`);
+    if (source.apiKey === null) {
+      throw id === DEFAULT_SOURCE
+        ? new HttpError(503, 'provider_not_configured', `the relay has no ${spec.id.toUpperCase()}_API_KEY; set it to run ${spec.name} actions`)
+        : new HttpError(503, 'provider_not_configured', `source ${id} has no api_key; set one with PATCH /v1/sources/${id}`);
+    }
+    return { ...source, apiKey: source.apiKey };
   };
 
   for (const spec of Object.values(registry)) {
@@ -134,9 +163,7 @@ export function registerActionRoutes(v1: FastifyInstance, deps: AppDeps): void {
         // The handler judges the input only once it knows the provider is configured (503 first).
         attachValidation: true,
         handler: async (req, reply) => {
-          if (!deps.config.providers[spec.id]?.apiKey) {
-            throw new HttpError(503, 'provider_not_configured', `the relay has no ${spec.id.toUpperCase()}_API_KEY; set it to run ${spec.name} actions`);
-          }
+          const source = sourceFor(req, spec);
           const count = (status: number): void => deps.metrics.actions.inc({ provider: spec.id, operation, status: String(status) });
           const refused = req.validationError;
           if (refused) {
@@ -146,7 +173,7 @@ export function registerActionRoutes(v1: FastifyInstance, deps: AppDeps): void {
           }
           const idempotencyKey = req.headers['idempotency-key'];
           try {
-            const result = await clientFor(spec).call(operation, req.body, typeof idempotencyKey === 'string' ? { idempotencyKey } : {});
+            const result = await clientFor(spec, source).call(operation, req.body, typeof idempotencyKey === 'string' ? { idempotencyKey } : {});
             count(200);
             if (result instanceof Uint8Array) return reply.code(200).type('application/octet-stream').send(Buffer.from(result));
             return reply.code(200).send(result ?? null);
@@ -159,7 +186,7 @@ export function registerActionRoutes(v1: FastifyInstance, deps: AppDeps): void {
               const status = e.status ?? (e.kind === 'timeout' ? 504 : 502);
               count(status);
               if (e.retryAfterMs !== null) reply.header('retry-after', String(Math.ceil(e.retryAfterMs / 1000)));
-              req.log.warn({ provider: spec.id, operation, status, code: e.code }, 'action failed');
+              req.log.warn({ provider: spec.id, operation, source: source.id, status, code: e.code }, `action ${spec.id} ${operation} failed: ${status} ${e.code}`);
               return reply.code(status >= 400 && status < 600 ? status : 502).send({ error: e.toJSON() });
             }
             throw e;

@@ -6,7 +6,11 @@ import type { Logger } from 'pino';
 import type { RelayConfig, TrustProxy } from '../config';
 import type { EventBus } from '../ingest/event-bus';
 import type { RelayMetrics } from '../metrics';
-import { bearerToken, tokenMatches } from '../security/auth';
+import { bearerToken } from '../security/auth';
+import type { TokenRegistry } from '../security/principals';
+import type { SecretsAtRest } from '../security/secrets-at-rest';
+import type { SourceRegistry } from '../sources/registry';
+import type { MinuteStats } from '../stats/minutes';
 import { ClientRateLimiter } from '../security/rate-limit';
 import { InvalidCursorError } from '../storage/cursor';
 import type { StorageHealth } from '../storage/health-monitor';
@@ -21,9 +25,13 @@ import { isHookRequest } from './hooks';
 import { registerHookDescription } from './hooks-doc';
 import { errorBody, HttpError } from './replies';
 import { requestId } from './request-id';
+import './scope';
 import { failure } from './schemas/common';
+import { registerMeRoutes } from './me';
+import { registerSourceRoutes } from './sources';
 import { registerStreamRoute } from './stream';
 import { registerSubscriptionRoutes } from './subscriptions';
+import { registerTokenRoutes } from './tokens';
 import { registerSystemRoutes } from './system';
 import { validatorCompiler } from './validate';
 
@@ -35,9 +43,16 @@ export interface AppDeps {
   metrics: RelayMetrics;
   logger: Logger;
   clock: Clock;
-  adminTokenHash: Buffer;
   /** New events as they are committed, for the live stream. */
   bus: EventBus;
+  /** The admin token and scoped tokens, in memory. */
+  tokens: TokenRegistry;
+  /** Seals secrets before storage sees them; reveals them for use. */
+  secrets: SecretsAtRest;
+  /** The environment's and the API's sources, secrets revealed, in memory. */
+  sources: SourceRegistry;
+  /** Per-minute counts for /v1/stats. */
+  stats: MinuteStats;
   /** The ingest path, served before fastify sees the request. */
   hookHandler: (req: http.IncomingMessage, res: http.ServerResponse) => void;
   inFlightDeliveries: () => number;
@@ -92,6 +107,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     },
   });
 
+  // Set by the /v1 auth hook; declared up front so every request object has one shape.
+  app.decorateRequest('principal', null as never);
   // Each route's zod schemas validate its request and serialize its answers.
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -177,7 +194,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       });
       v1.addHook('onRequest', async (req) => {
         const token = bearerToken(req.headers.authorization);
-        if (token === null || !tokenMatches(token, deps.adminTokenHash)) {
+        const principal = token === null ? null : deps.tokens.authenticate(token);
+        if (principal) req.principal = principal;
+        else {
           // Guessing tokens is limited too: past the budget, failures answer 429.
           limit(failures, req.ip);
           throw new HttpError(
@@ -188,12 +207,19 @@ export function buildApp(deps: AppDeps): FastifyInstance {
             { 'www-authenticate': 'Bearer realm="callbridge-relay"' },
           );
         }
-        limit(perToken, 'admin');
+        // Each token its own budget: one client's busy scenario cannot starve another's.
+        limit(perToken, req.principal.kind === 'admin' ? 'admin' : req.principal.id);
       });
       registerSubscriptionRoutes(v1, deps);
       registerEventRoutes(v1, deps);
       registerStreamRoute(v1, deps);
       registerActionRoutes(v1, deps);
+      registerMeRoutes(v1, deps);
+      // Sources and tokens are the admin's: their own context, so its 403 hook covers them only.
+      await v1.register(async (admin) => {
+        registerSourceRoutes(admin, deps);
+        registerTokenRoutes(admin, deps);
+      });
     },
     { prefix: '/v1' },
   );

@@ -1,9 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from './app';
 import type { AttemptRecord, DeliveryRecord, StoredEvent } from '../storage/types';
 import { HttpError } from './replies';
+import { canSeeEvent, canSeeSubscription, scopeOf } from './scope';
 import { answer, failure, idParams, INVALID, page } from './schemas/common';
 import {
   Attempt,
@@ -11,7 +12,6 @@ import {
   DeliveriesReplayBody,
   Delivery,
   DeliveryIdParams,
-  DeliveryState,
   Event,
   EventReplayBody,
   EventsQuery,
@@ -21,20 +21,14 @@ import {
 /**
  * `/v1/events` and `/v1/deliveries`: what arrived, what happened to each delivery, and
  * replays — of one event, one delivery, or every delivery a filter selects (the usual
- * case: every dead delivery of one subscription once its receiver is fixed).
- *
- * Storage does not record an event's source yet: these routes take and answer the other
- * fields of ./schemas/events, picked, so each field is still defined once.
+ * case: every dead delivery of one subscription once its receiver is fixed). A scoped
+ * token sees its sources' events and deliveries only; a test event it sees when it sees
+ * the subscription the test was sent to.
  */
-export const EventAnswer = Event.omit({ source: true, test: true }).meta({ id: 'Event' });
-export const DeliveryAnswer = Delivery.omit({ source: true }).meta({ id: 'Delivery' });
+export const EventAnswer = Event.meta({ id: 'Event' });
+export const DeliveryAnswer = Delivery.meta({ id: 'Delivery' });
 const EventDetailAnswer = EventAnswer.extend({ deliveries: z.array(DeliveryAnswer), attempts: z.array(Attempt) });
-const EventsListQuery = EventsQuery.omit({ source: true });
-const DeliveriesListQuery = DeliveriesQuery.omit({ source: true });
-const BulkReplayBody = DeliveriesReplayBody.unwrap()
-  .omit({ source: true })
-  .extend({ state: DeliveryState.exclude(['cancelled']).default('dead').describe('Which deliveries to send again; dead by default.') })
-  .default({ state: 'dead' });
+const BulkReplayBody = DeliveriesReplayBody;
 const EventParams = idParams('Event id (evt_…)');
 const QUEUED = answer('Queued.', ReplayResult);
 
@@ -46,6 +40,8 @@ export function eventJson(e: StoredEvent): z.output<typeof EventAnswer> {
     id: e.id,
     type: e.type,
     provider: e.provider,
+    source: e.source,
+    ...(e.test ? { test: true as const } : {}),
     created_at: e.createdAt,
     received_at: iso(e.receivedAt),
     data: JSON.parse(e.data) as unknown,
@@ -58,6 +54,7 @@ export function deliveryJson(d: DeliveryRecord): z.output<typeof DeliveryAnswer>
     event_id: d.eventId,
     type: d.eventType,
     provider: d.provider,
+    source: d.source,
     subscription_id: d.subscriptionId,
     state: d.state,
     attempts: d.attempts,
@@ -87,22 +84,38 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps): void {
   const v1 = app.withTypeProvider<ZodTypeProvider>();
   const { storage, clock } = deps;
 
+  /** The event, if this caller may see it; otherwise 404 as if it did not exist. */
+  const visibleEvent = async (req: FastifyRequest, id: string): Promise<StoredEvent> => {
+    const event = await storage.getEvent(id);
+    if (event && canSeeEvent(req, event)) return event;
+    if (event?.test) {
+      // A test event is seen through the one subscription it was sent to.
+      const [delivery] = (await storage.listDeliveries({ eventId: id, limit: 1 })).items;
+      const sub = delivery ? await storage.getSubscription(delivery.subscriptionId) : null;
+      if (sub && canSeeSubscription(req, sub)) return event;
+    }
+    throw new HttpError(404, 'not_found', `no event ${id}`);
+  };
+
   v1.get(
     '/events',
     {
       schema: {
         tags: ['events'],
         summary: 'List events, newest first',
-        querystring: EventsListQuery,
+        querystring: EventsQuery,
         response: { 200: answer('A page.', page(EventAnswer)), 400: INVALID },
       },
     },
     async (req) => {
-      const { provider, type, cursor, limit } = req.query;
+      const { provider, type, source, cursor, limit } = req.query;
+      const scope = scopeOf(req);
       const page = await storage.listEvents({
         limit,
         ...(provider ? { provider } : {}),
         ...(type ? { type } : {}),
+        ...(source ? { source } : {}),
+        ...(scope ? { scope } : {}),
         ...(cursor ? { cursor } : {}),
       });
       return { data: page.items.map(eventJson), next_cursor: page.nextCursor };
@@ -121,8 +134,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
     async (req) => {
       const { id } = req.params;
-      const event = await storage.getEvent(id);
-      if (!event) throw new HttpError(404, 'not_found', `no event ${id}`);
+      const event = await visibleEvent(req, id);
       const [deliveries, attempts] = await Promise.all([
         storage.listDeliveries({ eventId: id, limit: 1000 }),
         storage.listAttempts(id),
@@ -150,11 +162,11 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (req, reply) => {
       const { id } = req.params;
       const subscriptionId = req.body?.subscription_id;
-      if (!(await storage.getEvent(id))) throw new HttpError(404, 'not_found', `no event ${id}`);
+      await visibleEvent(req, id);
       const now = clock.now();
       if (subscriptionId) {
         const sub = await storage.getSubscription(subscriptionId);
-        if (!sub) throw new HttpError(404, 'not_found', `no subscription ${subscriptionId}`);
+        if (!sub || !canSeeSubscription(req, sub)) throw new HttpError(404, 'not_found', `no subscription ${subscriptionId}`);
         if (sub.status !== 'active') {
           throw new HttpError(409, 'subscription_disabled', `subscription ${subscriptionId} is disabled: ${sub.disabledReason ?? ''}`);
         }
@@ -172,15 +184,18 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps): void {
       schema: {
         tags: ['deliveries'],
         summary: 'List deliveries, e.g. the dead ones',
-        querystring: DeliveriesListQuery,
+        querystring: DeliveriesQuery,
         response: { 200: answer('A page.', page(DeliveryAnswer)), 400: INVALID },
       },
     },
     async (req) => {
-      const { state, subscription_id: subscriptionId, provider, type, event_id: eventId, cursor, limit } = req.query;
+      const { state, subscription_id: subscriptionId, provider, type, event_id: eventId, source, cursor, limit } = req.query;
+      const scope = scopeOf(req);
       const page = await storage.listDeliveries({
         limit,
         ...(state ? { state } : {}),
+        ...(source ? { source } : {}),
+        ...(scope ? { scope } : {}),
         ...(subscriptionId ? { subscriptionId } : {}),
         ...(provider ? { provider } : {}),
         ...(type ? { type } : {}),
@@ -202,10 +217,13 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps): void {
       },
     },
     async (req, reply) => {
-      const { state, subscription_id: subscriptionId, provider, type, event_id: eventId } = req.body;
+      const { state, subscription_id: subscriptionId, provider, type, event_id: eventId, source } = req.body;
+      const scope = scopeOf(req);
       const result = await storage.replayDeliveries(
         {
           state,
+          ...(source ? { source } : {}),
+          ...(scope ? { scope } : {}),
           ...(subscriptionId ? { subscriptionId } : {}),
           ...(provider ? { provider } : {}),
           ...(type ? { type } : {}),
@@ -213,7 +231,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps): void {
         },
         clock.now(),
       );
-      req.log.info({ state, subscriptionId, provider, type, ...result }, 'bulk replay');
+      req.log.info({ state, subscriptionId, provider, type, source, ...result }, `bulk replay of ${state} deliveries: ${result.replayed} queued, ${result.skipped} skipped`);
       return reply.code(202).send(result);
     },
   );
@@ -236,7 +254,8 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (req, reply) => {
       const { id } = req.params;
       const deliveryId = Number(id);
-      const found = await storage.listDeliveries({ deliveryId, limit: 1 });
+      const scope = scopeOf(req);
+      const found = await storage.listDeliveries({ deliveryId, limit: 1, ...(scope ? { scope } : {}) });
       const delivery = found.items[0];
       if (!delivery) throw new HttpError(404, 'not_found', `no delivery ${id}`);
       const result = await storage.replayDeliveries({ deliveryId }, clock.now());

@@ -8,6 +8,7 @@ import type { EventBus } from '../ingest/event-bus';
 import type { EventStreamFilter, RelayStorage, StoredEvent } from '../storage/types';
 import type { AppDeps } from './app';
 import { INVALID, optionalText, SOURCE_ID } from './schemas/common';
+import { scopeOf } from './scope';
 import { invalid } from './validate';
 import { eventPatternProblem } from './subscriptions';
 
@@ -256,8 +257,8 @@ export function registerStreamRoute(v1: FastifyInstance, deps: StreamDeps): void
     },
     async (req, reply) => {
       const query: Record<string, unknown> = req.query;
-      // Every /v1 token is the admin's until scoped tokens reach the routes: then their sources go here.
-      const filter = scopeStreamFilter(parseStreamQuery(query), null);
+      // A scoped token streams its own sources' events only.
+      const filter = scopeStreamFilter(parseStreamQuery(query), scopeOf(req));
       const header = req.headers['last-event-id'];
       const fromQuery = query['last_event_id'];
       const lastEventId =

@@ -54,6 +54,11 @@ class Sealer implements SecretsAtRest {
   }
 }
 
+/** Secrets kept as given: PostgreSQL without a key, and app-level tests that store nothing. */
+export function plainSecrets(): SecretsAtRest {
+  return new Sealer(null, 'none', null, false);
+}
+
 /** Each stored value of a field: a header map is one value per header. */
 function valuesOf(field: SecretField): string[] {
   if (field.column !== 'headers') return [field.value];

@@ -676,7 +676,18 @@ export class SqliteStorage implements RelayStorage, SqliteDb {
   readSecrets = (): Promise<SecretField[]> => this.#admin.readSecrets();
   writeSecrets = (fields: readonly SecretField[]): Promise<void> => this.#admin.writeSecrets(fields);
 
-  async stats(): Promise<StorageStats> {
+  async stats(scope?: readonly string[]): Promise<StorageStats> {
+    if (scope) {
+      const scoped = (state: string): number =>
+        num(
+          this.stmt(
+            `SELECT COUNT(*) AS n FROM deliveries d JOIN events e ON e.seq = d.event_seq
+             WHERE d.state = ? AND e.source IN (SELECT value FROM json_each(?))`,
+          ).get(state, JSON.stringify(scope)) as Row,
+          'n',
+        );
+      return { pending: scoped('pending'), dead: scoped('dead') };
+    }
     const count = (sql: string): number => num(this.stmt(sql).get() as Row, 'n');
     return {
       pending: count("SELECT COUNT(*) AS n FROM deliveries WHERE state = 'pending'"),

@@ -115,7 +115,7 @@ export class ThreadedSqliteStorage implements RelayStorage {
   touchTokens: RelayStorage['touchTokens'] = (ids, now) => this.#call('touchTokens', ids, now);
   readSecrets: RelayStorage['readSecrets'] = () => this.#call('readSecrets');
   writeSecrets: RelayStorage['writeSecrets'] = (fields) => this.#call('writeSecrets', fields);
-  stats: RelayStorage['stats'] = () => this.#call('stats');
+  stats: RelayStorage['stats'] = (scope) => this.#call('stats', scope);
   health: RelayStorage['health'] = () => this.#call('health');
   getSetting: RelayStorage['getSetting'] = (key) => this.#call('getSetting', key);
   setSetting: RelayStorage['setSetting'] = (key, value) => this.#call('setSetting', key, value);

@@ -375,7 +375,8 @@ export interface RelayStorage {
   /** Writes values read by readSecrets back, in one transaction. */
   writeSecrets(fields: readonly SecretField[]): Promise<void>;
 
-  stats(): Promise<StorageStats>;
+  /** Pending and dead deliveries, of `scope`'s sources only when given. */
+  stats(scope?: readonly string[]): Promise<StorageStats>;
   /** Throws when storage cannot be read and written. */
   health(): Promise<void>;
 

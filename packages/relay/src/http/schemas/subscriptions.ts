@@ -1,6 +1,7 @@
 import { isProviderId, providers, type ProviderSpec } from '@callbridge/core';
 import { z } from 'zod';
 import { headerNameProblem, headerValueProblem, MAX_SUBSCRIPTION_HEADERS as MAX_HEADERS } from '../../delivery/subscription-headers';
+import { compileFilter } from '../../filters/compile';
 import { SourceId, timestamp } from './common';
 
 /**
@@ -53,12 +54,13 @@ export function concreteEventTypeProblem(type: string): string | null {
 export { headerNameProblem, headerValueProblem } from '../../delivery/subscription-headers';
 
 /**
- * The hook where a subscription's `filter` is judged beyond being a JSON object: the
- * filters module (`compileFilter`) plugs in here, so the schema stays the one place a
- * filter is refused, as `filter: <why>`. Until it does, any object passes.
+ * Where a subscription's `filter` is judged beyond being a JSON object, so the schema stays
+ * the one place a filter is refused, as `filter: <why>`: the filters module's own check
+ * (operators, `$where`, regex safety, size and depth caps).
  */
-export function validateFilter(_filter: Record<string, unknown>): string | null {
-  return null;
+export function validateFilter(filter: Record<string, unknown>): string | null {
+  const compiled = compileFilter(filter);
+  return compiled.ok ? null : compiled.message;
 }
 
 // --- Fields, each defined once and shared by the bodies below -----------------------------

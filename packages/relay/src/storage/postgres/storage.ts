@@ -713,11 +713,18 @@ export class PostgresStorage implements RelayStorage {
   readSecrets = (): Promise<SecretField[]> => this.#admin.readSecrets();
   writeSecrets = (fields: readonly SecretField[]): Promise<void> => this.#admin.writeSecrets(fields);
 
-  async stats(): Promise<StorageStats> {
-    const [row] = await this.#query(
-      `SELECT (SELECT COUNT(*) FROM deliveries WHERE state = 'pending') AS pending,
-              (SELECT COUNT(*) FROM deliveries WHERE state = 'dead') AS dead`,
-    );
+  async stats(scope?: readonly string[]): Promise<StorageStats> {
+    const [row] = scope
+      ? await this.#query(
+          `SELECT count(*) FILTER (WHERE d.state = 'pending') AS pending, count(*) FILTER (WHERE d.state = 'dead') AS dead
+           FROM deliveries d JOIN events e ON e.seq = d.event_seq
+           WHERE d.state IN ('pending', 'dead') AND e.source = ANY($1::text[])`,
+          [[...scope]],
+        )
+      : await this.#query(
+          `SELECT (SELECT COUNT(*) FROM deliveries WHERE state = 'pending') AS pending,
+                  (SELECT COUNT(*) FROM deliveries WHERE state = 'dead') AS dead`,
+        );
     const r = row ?? {};
     return { pending: num(r, 'pending'), dead: num(r, 'dead') };
   }
