@@ -155,7 +155,7 @@ describe('/openapi.json, generated from the schemas the routes validate with', (
 
     const bulk = byKey.get('POST /v1/deliveries/replay') as Operation;
     expect(get(bulk, 'requestBody.required')).toBe(false);
-    expect(get(jsonBody(bulk), 'properties.state')).toMatchObject({ enum: ['pending', 'succeeded', 'dead'], default: 'dead' });
+    expect(get(jsonBody(bulk), 'properties.state')).toMatchObject({ enum: ['pending', 'succeeded', 'dead', 'cancelled'], default: 'dead' });
     expect(get(param(byKey.get('POST /v1/deliveries/:id/replay') as Operation, 'path', 'id'), 'schema.pattern')).toBe('^\\d{1,15}$');
     expect(get(byKey.get('POST /v1/events/:id/replay') as Operation, 'requestBody.required')).toBe(false);
     expect(param(byKey.get('GET /v1/events/:id') as Operation, 'path', 'id')).toMatchObject({ required: true });
