@@ -91,13 +91,11 @@ const table = [
     name: 'RELAY_ENCRYPTION_KEY',
     unsetMeans: 'on SQLite, generated into a 0600 file beside the database',
     description: 'AES-256-GCM key for stored secrets: 32 bytes as 64 hex digits or base64',
-    planned: true,
   },
   {
     name: 'RELAY_PUBLIC_URL',
     unsetMeans: "taken from each request's Host",
     description: 'the relay’s external URL, used in the hook_url of sources',
-    planned: true,
   },
   {
     name: 'RELAY_LOG_FORMAT',

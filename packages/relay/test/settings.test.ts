@@ -68,7 +68,7 @@ describe('the settings table', () => {
       expect(line).toBeDefined();
       expect(line).toMatch(new RegExp(`^ *${s.name} +${(s.default ?? '-').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `));
     }
-    expect(lines.find((l) => l.includes('RELAY_ENCRYPTION_KEY'))).toContain('not read by this version yet');
+    expect(lines.find((l) => l.includes('RELAY_LOG_FORMAT'))).toContain('not read by this version yet');
   });
 });
 
