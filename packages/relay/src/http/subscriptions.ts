@@ -43,7 +43,7 @@ function newSubscriptionId(): string {
 }
 
 /** The public form. Header values may be credentials (Make's x-make-apikey): only names are shown. */
-export function subscriptionJson(sub: StoredSubscription, secret: string | null): z.output<typeof SubscriptionAnswer> {
+export function subscriptionJson(sub: StoredSubscription, secret: string | null, now: number): z.output<typeof SubscriptionAnswer> {
   const overlap = sub.previousSecretExpiresAt;
   return {
     id: sub.id,
@@ -57,7 +57,7 @@ export function subscriptionJson(sub: StoredSubscription, secret: string | null)
     filter: sub.filter === null ? null : (JSON.parse(sub.filter) as Record<string, unknown>),
     rate_limit_per_second: sub.rateLimitPerSecond,
     sources: sub.sources,
-    previous_secret_expires_at: overlap !== null && sub.previousSecret !== null ? new Date(overlap).toISOString() : null,
+    previous_secret_expires_at: overlap !== null && sub.previousSecret !== null && overlap > now ? new Date(overlap).toISOString() : null,
     created_at: sub.createdAt,
     updated_at: sub.updatedAt,
   };
@@ -141,7 +141,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: AppDeps):
         sources: sources ?? null,
       });
       req.log.info({ subscriptionId: sub.id, events: sub.events }, `subscription ${sub.id} created for ${sub.events.join(', ')}`);
-      return reply.code(201).send(subscriptionJson(sub, secret));
+      return reply.code(201).send(subscriptionJson(sub, secret, clock.now()));
     },
   );
 
@@ -158,7 +158,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: AppDeps):
     async (req) => {
       const scope = scopeOf(req);
       const result = await storage.listSubscriptions(req.query.limit, req.query.cursor, scope ?? undefined);
-      return { data: result.items.map((s) => subscriptionJson(s, null)), next_cursor: result.nextCursor };
+      return { data: result.items.map((s) => subscriptionJson(s, null, clock.now())), next_cursor: result.nextCursor };
     },
   );
 
@@ -169,7 +169,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: AppDeps):
     },
     async (req) => {
       const sub = await visible(req, req.params.id);
-      return subscriptionJson(sub, secrets.reveal(sub.secret));
+      return subscriptionJson(sub, secrets.reveal(sub.secret), clock.now());
     },
   );
 
@@ -204,7 +204,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: AppDeps):
       const sub = await storage.updateSubscription(before.id, patch, clock.now());
       if (!sub) throw new HttpError(404, 'not_found', `no subscription ${before.id}`);
       req.log.info({ subscriptionId: sub.id, fields: Object.keys(body) }, `subscription ${sub.id} changed: ${Object.keys(body).join(', ')}`);
-      return subscriptionJson(sub, null);
+      return subscriptionJson(sub, null, clock.now());
     },
   );
 

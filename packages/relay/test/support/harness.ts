@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { signWebhook } from '@callbridge/core';
 import pino from 'pino';
 import { loadRelayConfig, startRelay, type RunningRelay, type StartOptions } from '../../src';
+import { testSchema } from './postgres';
 
 /** Shared test scaffolding: a relay on loopback with a temp database, local receivers, signed events. */
 export const TOKEN = 'test-admin-token-0123456789';
@@ -119,12 +120,12 @@ export function vyoraEvent(event = 'call_completed', overrides: Record<string, u
   });
 }
 
-/** POSTs a body to /hooks/<provider> signed with the provider's scheme. */
+/** POSTs a body to /hooks/<provider> (or /hooks/<provider>/<source>) signed with the provider's scheme. */
 export async function postHook(
   url: string,
   provider: 'vyora' | 'aila' | 'ayra' | 'ayla',
   rawBody: string,
-  options: { secret?: string; headers?: Record<string, string>; sign?: boolean } = {},
+  options: { secret?: string; headers?: Record<string, string>; sign?: boolean; source?: string } = {},
 ): Promise<ApiResponse> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.sign !== false) {
@@ -133,7 +134,8 @@ export async function postHook(
     headers[sig.header] = sig.value;
   }
   Object.assign(headers, options.headers);
-  const res = await fetch(`${url}/hooks/${provider}`, { method: 'POST', headers, body: rawBody });
+  const path = options.source ? `/hooks/${provider}/${options.source}` : `/hooks/${provider}`;
+  const res = await fetch(`${url}${path}`, { method: 'POST', headers, body: rawBody });
   const text = await res.text();
   let body: unknown = text;
   try {
@@ -242,4 +244,25 @@ export async function subscribe(url: string, target: string, events: string[] = 
   const res = await api(url, 'POST', '/v1/subscriptions', { target_url: target, events, ...(headers ? { headers } : {}) });
   if (res.status !== 201) throw new Error(`subscribe failed: ${res.status} ${res.text}`);
   return { id: get(res.body, 'id') as string, secret: get(res.body, 'secret') as string };
+}
+
+/** Where a relay test runs: SQLite in a temp dir, or PostgreSQL in a fresh schema when the server is named. */
+export type Backend = 'sqlite' | 'postgres';
+
+export function testBackends(): Backend[] {
+  return process.env['CALLBRIDGE_TEST_POSTGRES_URL'] ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+let backendRelays = 0;
+
+/** A relay on `backend` (PostgreSQL: its own schema and an encryption key), with `env` on top. */
+export async function startBackendRelay(backend: Backend, env: Record<string, string | undefined> = {}): Promise<TestRelay> {
+  if (backend === 'sqlite') return startTestRelay(env);
+  backendRelays += 1;
+  return startTestRelay({
+    RELAY_DATABASE_URL: process.env['CALLBRIDGE_TEST_POSTGRES_URL'],
+    RELAY_PG_SCHEMA: testSchema(`relay-${process.pid}-${backendRelays}-${Date.now()}`),
+    RELAY_ENCRYPTION_KEY: 'a'.repeat(64),
+    ...env,
+  });
 }
