@@ -55,7 +55,7 @@ function displayUrl(host: string, port: number): string {
 }
 
 export async function startRelay(config: RelayConfig, options: StartOptions = {}): Promise<RunningRelay> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, config.logFormat);
   const clock = options.clock ?? systemClock;
   const health = new StorageHealth(await openStorage(config.database), { logger, clock, ...options.storageHealth });
   // Every write below reports to `health`, which /healthz and /metrics read.
@@ -107,7 +107,8 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     });
     const pruner = new Pruner({ storage, clock, logger, metrics, retentionMs: config.retentionMs, intervalMs: config.pruneIntervalMs });
     const hookHandler = createHookHandler({
-      providers: config.providers,
+      sources,
+      stats,
       maxBodyBytes: config.maxBodyBytes,
       ingest,
       metrics,

@@ -5,6 +5,9 @@ import { systemClock } from '@callbridge/core';
 import pino from 'pino';
 import { createHookHandler } from '../src/http/hooks';
 import type { Ingestor } from '../src/ingest/ingestor';
+import { plainSecrets } from '../src/security/secrets-at-rest';
+import { SourceRegistry } from '../src/sources/registry';
+import type { RelayStorage } from '../src/storage/types';
 import { RelayMetrics } from '../src/metrics';
 import { get, postHook, startTestRelay, vyoraEvent, type TestRelay } from './support/harness';
 
@@ -81,8 +84,9 @@ describe('the hook handler never lets an exception escape', () => {
       }),
     );
     let explode = true;
+    const storage = { onConfigChange: () => () => undefined } as unknown as RelayStorage;
     const handler = createHookHandler({
-      providers: { vyora: { webhookSecret: 'x' } },
+      sources: new SourceRegistry(storage, plainSecrets(), { vyora: { webhookSecret: 'x' } }),
       maxBodyBytes: 1024,
       ingest: { submit: async () => ({ stored: false, status: 401, code: 'signature_mismatch', message: 'no' }) } as unknown as Ingestor,
       metrics: new RelayMetrics(),

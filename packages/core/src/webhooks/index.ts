@@ -1,5 +1,6 @@
 export type { VerifyFailure, VerifyResult, WebhookHeaders } from './types';
 export { signHmac, verifyHmac } from './hmac';
+export { webhookEventId } from './event-id';
 export { webhookScheme, verifyWebhook, signWebhook, type VerifyWebhookInput, type SignWebhookInput } from './provider';
 export {
   generateWebhookSecret,

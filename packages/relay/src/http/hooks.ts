@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isProviderId, providers, type Clock, type ProviderId, type ProviderSpec } from '@callbridge/core';
+import { isProviderId, providers, type Clock, type ProviderSpec } from '@callbridge/core';
 import type { Logger } from 'pino';
-import type { ProviderCredentials } from '../config';
+import type { SourceRegistry } from '../sources/registry';
+import type { MinuteStats } from '../stats/minutes';
+import { DEFAULT_SOURCE } from '../storage/types';
 import type { IngestOutcome } from '../ingest/admit';
 import type { Ingestor } from '../ingest/ingestor';
 import type { RelayMetrics } from '../metrics';
@@ -9,13 +11,17 @@ import { errorBody, sendJson } from './replies';
 import { requestId } from './request-id';
 
 /**
- * `POST /hooks/<provider>`: the hot path, served by plain node:http in front of fastify.
- * Order matters: method, provider, content type and size are checked before the body is
- * read in full; the ingestor verifies the signature over the raw bytes before anything
- * parses them; and the 200 is written only after the event's batch has been committed.
+ * `POST /hooks/<provider>` and `POST /hooks/<provider>/<source_id>`: the hot path, served by
+ * plain node:http in front of fastify. Order matters: method, provider, source, content type
+ * and size are checked before the body is read in full; the ingestor verifies the signature
+ * (the source's own secret, from memory) over the raw bytes before anything parses them;
+ * and the 200 is written only after the event's batch has been committed.
  */
 export interface HookDeps {
-  providers: Partial<Record<ProviderId, ProviderCredentials>>;
+  /** Every source's secret, in memory: no database read per webhook. */
+  sources: SourceRegistry;
+  /** Per-minute counts for /v1/stats. */
+  stats?: MinuteStats;
   maxBodyBytes: number;
   ingest: Ingestor;
   metrics: RelayMetrics;
@@ -41,7 +47,7 @@ function isJsonMediaType(header: string | undefined): boolean {
 
 const registry = providers as Partial<Record<string, ProviderSpec>>;
 
-/** The provider segment of a hook path, decoded; null when its percent-encoding is broken. */
+/** The path after /hooks/, decoded; null when its percent-encoding is broken. */
 function hookName(url: string): string | null {
   const end = url.indexOf('?');
   const raw = url.slice(HOOKS_PREFIX.length, end === -1 ? undefined : end);
@@ -51,6 +57,15 @@ function hookName(url: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** `vyora` or `vyora/src_…`: the provider and the source (default when there is none). */
+function splitHookPath(path: string): { provider: string; source: string | null } {
+  const slash = path.indexOf('/');
+  if (slash === -1) return { provider: path, source: DEFAULT_SOURCE };
+  const source = path.slice(slash + 1);
+  // One segment only: /hooks/vyora/src_x/more names nothing.
+  return { provider: path.slice(0, slash), source: source === '' || source.includes('/') ? null : source };
 }
 
 export function createHookHandler(deps: HookDeps): (req: IncomingMessage, res: ServerResponse) => void {
@@ -87,7 +102,8 @@ export function createHookHandler(deps: HookDeps): (req: IncomingMessage, res: S
 
   function handle(req: IncomingMessage, res: ServerResponse, reqId: string): void {
     const decoded = hookName(req.url as string);
-    const name = decoded ?? '';
+    const path = splitHookPath(decoded ?? '');
+    const name = path.provider;
 
     const reject = (status: number, code: string, message: string, headers: Record<string, string> = {}): void => {
       if (isProviderId(name)) metrics.rejected.inc({ provider: name, reason: code });
@@ -110,12 +126,18 @@ export function createHookHandler(deps: HookDeps): (req: IncomingMessage, res: S
     if (!spec) return rejectUnread(404, 'unknown_provider', `"${name.slice(0, 100)}" is not a provider this relay knows`);
     if (!spec.webhooks) return rejectUnread(404, 'no_webhooks', `${spec.name} does not send webhooks`);
     const provider = spec.id;
-    const secret = deps.providers[provider]?.webhookSecret;
+    if (path.source === null) return rejectUnread(404, 'unknown_source', 'POST to /hooks/<provider> or /hooks/<provider>/<source_id>');
+    const sourceId = path.source;
+    const source = deps.sources.get(provider, sourceId);
+    if (!source) return rejectUnread(404, 'unknown_source', `there is no ${spec.name} source "${sourceId.slice(0, 100)}" on this relay`);
+    const secret = source.webhookSecret;
     if (!secret) {
       return rejectUnread(
         401,
         'webhook_secret_not_configured',
-        `the ${spec.name} webhook secret is not configured: set ${provider.toUpperCase()}_WEBHOOK_SECRET on the relay`,
+        sourceId === DEFAULT_SOURCE
+          ? `the ${spec.name} webhook secret is not configured: set ${provider.toUpperCase()}_WEBHOOK_SECRET on the relay`
+          : `source ${sourceId} has no webhook secret; set one with PATCH /v1/sources/${sourceId}`,
       );
     }
     if (!isJsonMediaType(req.headers['content-type'])) {
@@ -156,7 +178,7 @@ export function createHookHandler(deps: HookDeps): (req: IncomingMessage, res: S
     const accept = async (rawBody: Buffer): Promise<void> => {
       let outcome: IngestOutcome;
       try {
-        outcome = await deps.ingest.submit({ provider, body: rawBody, headers: req.headers, receivedAt: deps.clock.now() });
+        outcome = await deps.ingest.submit({ provider, source: sourceId, secret, body: rawBody, headers: req.headers, receivedAt: deps.clock.now() });
       } catch (e) {
         if (!deps.isStorageFailure?.(e)) logger.error({ reqId, provider, err: e }, 'could not store a webhook event; answered 503 so the provider retries');
         else if (logger.isLevelEnabled('debug')) logger.debug({ reqId, provider }, 'storage failed: answered 503 so the provider retries');
@@ -164,10 +186,17 @@ export function createHookHandler(deps: HookDeps): (req: IncomingMessage, res: S
       }
       if (!outcome.stored) return reject(outcome.status, outcome.code, outcome.message);
       if (outcome.duplicate) metrics.duplicates.inc({ provider });
-      else metrics.eventsReceived.inc({ provider, type: outcome.type });
+      else {
+        metrics.eventsReceived.inc({ provider, type: outcome.type });
+        deps.stats?.add('received', outcome.source, deps.clock.now());
+      }
       if (outcome.filtered > 0) metrics.filtered.inc({ provider, type: outcome.type }, outcome.filtered);
-      if (logger.isLevelEnabled('debug')) {
-        logger.debug({ reqId, provider, type: outcome.type, id: outcome.id, duplicate: outcome.duplicate }, 'webhook stored');
+      // One readable line per accepted webhook, so a working relay is seen working.
+      if (logger.isLevelEnabled('info')) {
+        logger.info(
+          { reqId, provider, source: outcome.source, type: outcome.type, id: outcome.id, duplicate: outcome.duplicate },
+          `${outcome.duplicate ? 'duplicate' : 'received'} ${outcome.type} ${outcome.id}${outcome.source === DEFAULT_SOURCE ? '' : ` from ${outcome.source}`}`,
+        );
       }
       sendJson(res, 200, `{"received":true,"id":${JSON.stringify(outcome.id)}}`, { 'x-request-id': reqId });
     };

@@ -1,6 +1,7 @@
 import {
   normalizeWebhook,
   providers,
+  webhookEventId,
   verifyWebhook,
   WebhookPayloadError,
   type ProviderId,
@@ -8,7 +9,7 @@ import {
   type WebhookHeaders,
 } from '@callbridge/core';
 import type { ProviderCredentials } from '../config';
-import type { IngestResult, NewEvent } from '../storage/types';
+import { DEFAULT_SOURCE, type IngestResult, type NewEvent } from '../storage/types';
 import { DEFAULT_MAX_JSON_DEPTH, exceedsJsonDepth } from './json-depth';
 
 /**
@@ -18,6 +19,10 @@ import { DEFAULT_MAX_JSON_DEPTH, exceedsJsonDepth } from './json-depth';
  */
 export interface InboundWebhook {
   provider: ProviderId;
+  /** The source it came through: `default` (the environment's, when absent) or a `src_…` id. */
+  source?: string;
+  /** The source's webhook secret, resolved when the request arrived; else the provider's from the secrets map. */
+  secret?: string;
   body: Uint8Array;
   /** The request's headers, as node:http gives them (lower-cased names). */
   headers: WebhookHeaders;
@@ -27,7 +32,7 @@ export interface InboundWebhook {
 
 /** What became of one inbound webhook: stored (maybe as a duplicate), or refused and why. */
 export type IngestOutcome =
-  | { stored: true; id: string; type: string; duplicate: boolean; filtered: number }
+  | { stored: true; id: string; type: string; source: string; duplicate: boolean; filtered: number }
   | { stored: false; status: 400 | 401; code: string; message: string };
 
 export type Admission = { ok: true; event: NewEvent } | { ok: false; status: 400 | 401; code: string; message: string };
@@ -54,17 +59,22 @@ export function admitWebhook(inbound: InboundWebhook, secret: string | undefined
   }
   try {
     const n = normalizeWebhook(spec, { rawBody: inbound.body, headers: inbound.headers, now: inbound.receivedAt });
+    // Deduplication is per source: the same call id from two clients' workspaces is two events.
+    // The default source keeps the key it always had, so existing databases still deduplicate.
+    const source = inbound.source ?? DEFAULT_SOURCE;
+    const dedupeKey = source === DEFAULT_SOURCE ? n.dedupeKey : `${source}:${n.dedupeKey}`;
     return {
       ok: true,
       event: {
-        id: n.id,
+        id: source === DEFAULT_SOURCE ? n.id : webhookEventId(spec.id, dedupeKey),
         type: n.type,
         provider: spec.id,
         event: n.event,
         createdAt: n.created_at,
         receivedAt: inbound.receivedAt,
-        dedupeKey: n.dedupeKey,
+        dedupeKey,
         data: JSON.stringify(n.data ?? null),
+        source,
       },
     };
   } catch (e) {
@@ -79,7 +89,7 @@ export function admitWebhook(inbound: InboundWebhook, secret: string | undefined
  */
 function admitOne(w: InboundWebhook, secrets: WebhookSecrets, options: AdmitOptions): Admission {
   try {
-    return admitWebhook(w, secrets[w.provider]?.webhookSecret, options);
+    return admitWebhook(w, w.secret ?? secrets[w.provider]?.webhookSecret, options);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     return { ok: false, status: 400, code: 'unprocessable_webhook', message: `the relay could not read this webhook: ${why}` };
@@ -106,6 +116,6 @@ export async function ingestInbound(
     if (!a.ok) return { stored: false, status: a.status, code: a.code, message: a.message };
     const r = results[at++];
     if (!r) throw new Error('storage returned fewer results than events');
-    return { stored: true, id: r.id, type: a.event.type, duplicate: r.duplicate, filtered: r.filtered };
+    return { stored: true, id: r.id, type: a.event.type, source: a.event.source ?? DEFAULT_SOURCE, duplicate: r.duplicate, filtered: r.filtered };
   });
 }
