@@ -79,6 +79,8 @@ export interface RelayConfig {
   providers: Partial<Record<ProviderId, ProviderCredentials>>;
   /** pino level for the default logger. */
   logLevel: string;
+  /** RELAY_LOG_FORMAT: readable lines or JSON; unset, readable on a terminal. */
+  logFormat: 'pretty' | 'json';
   /** Between the comment lines that keep an idle `/v1/events/stream` open (RELAY_STREAM_HEARTBEAT). */
   streamHeartbeatMs: number;
 }
@@ -204,6 +206,13 @@ function parsePostgres(raw: string, source: string, env: Env): DatabaseConfig {
     statementTimeoutMs,
     schema,
   };
+}
+
+function parseLogFormat(raw: string | undefined): 'pretty' | 'json' {
+  if (raw === undefined) return process.stdout.isTTY === true ? 'pretty' : 'json';
+  const v = raw.toLowerCase();
+  if (v === 'pretty' || v === 'json') return v;
+  throw new RelayConfigError('RELAY_LOG_FORMAT', `must be pretty or json, got "${raw}"`);
 }
 
 /** A database URL with its password replaced by ***, for logs and errors. */
@@ -341,6 +350,7 @@ export function loadRelayConfig(env: Env, flags: RelayFlags = {}): RelayConfig {
     ...(publicUrl !== undefined ? { publicUrl: parseBaseUrl(publicUrl, 'RELAY_PUBLIC_URL') } : {}),
     providers,
     logLevel,
+    logFormat: parseLogFormat(value(env, 'RELAY_LOG_FORMAT')),
     // Short enough for tests to see one; long enough that no one floods a stream by mistake.
     streamHeartbeatMs: duration('RELAY_STREAM_HEARTBEAT', 100, 10 * 60_000),
   };

@@ -1,9 +1,11 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 /**
- * The default logger: JSON lines on stdout. Paths that could carry a credential are
- * redacted as a second line of defence; the code itself never logs secrets, tokens,
- * subscription header values or bodies.
+ * The default logger: readable lines in a terminal (pino-pretty, in this process, no worker
+ * thread), JSON lines otherwise, for a log collector (RELAY_LOG_FORMAT picks). Paths that
+ * could carry a credential are redacted as a second line of defence; the code itself never
+ * logs secrets, tokens, subscription header values or bodies.
  */
 export const REDACT_PATHS = [
   'secret',
@@ -19,6 +21,11 @@ export const REDACT_PATHS = [
   '*.authorization',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'callbridge-relay' }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+export type LogFormat = 'pretty' | 'json';
+
+export function createLogger(level: string, format: LogFormat = 'json'): Logger {
+  const options = { level, base: { service: 'callbridge-relay' }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  if (format === 'json') return pino(options);
+  // The readable form: time, level and the message, which carries the facts; fields stay out.
+  return pino(options, pretty({ sync: true, colorize: process.stdout.isTTY === true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,service,reqId', hideObject: true }));
 }

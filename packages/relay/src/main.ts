@@ -1,4 +1,5 @@
 import { loadRelayConfig, RelayConfigError, type RelayFlags } from './config';
+import { startBanner } from './banner';
 import { startRelay } from './relay';
 
 /**
@@ -43,13 +44,7 @@ export async function main(argv: readonly string[], env: Record<string, string |
     throw e;
   }
   const relay = await startRelay(config);
-  process.stdout.write(`callbridge relay listening on ${relay.url}\n`);
-  if (relay.adminToken) {
-    process.stdout.write(
-      `Generated admin token (shown once, stored only as a hash): ${relay.adminToken}\n` +
-        'Send it as "Authorization: Bearer <token>" to /v1, or set RELAY_API_TOKEN.\n',
-    );
-  }
+  process.stdout.write(`${startBanner(relay)}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);

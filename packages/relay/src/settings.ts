@@ -11,8 +11,6 @@ export interface Setting {
   /** What happens when it is unset, for settings whose default is not a plain value. */
   readonly unsetMeans?: string;
   readonly description: string;
-  /** Agreed but not read by this version yet: listed so that the table stays the one list. */
-  readonly planned?: true;
 }
 
 const table = [
@@ -101,7 +99,6 @@ const table = [
     name: 'RELAY_LOG_FORMAT',
     unsetMeans: 'pretty on a terminal, json otherwise',
     description: 'pretty or json',
-    planned: true,
   },
   { name: '<PROVIDER>_WEBHOOK_SECRET', description: 'verifies POST /hooks/<provider> (the default source)' },
   { name: '<PROVIDER>_API_KEY', description: 'used by POST /v1/actions/<provider>/<operation>' },
@@ -128,7 +125,6 @@ export function settingsHelp(indent = '  '): string {
   const defaultWidth = Math.max(...SETTINGS.map((s) => (s.default ?? '-').length)) + 2;
   return SETTINGS.map((s) => {
     const unset = s.unsetMeans !== undefined ? `; unset: ${s.unsetMeans}` : '';
-    const planned = s.planned ? ' (not read by this version yet)' : '';
-    return `${indent}${s.name.padEnd(nameWidth)}${(s.default ?? '-').padEnd(defaultWidth)}${s.description}${unset}${planned}`;
+    return `${indent}${s.name.padEnd(nameWidth)}${(s.default ?? '-').padEnd(defaultWidth)}${s.description}${unset}`;
   }).join('\n');
 }

@@ -1,4 +1,4 @@
-import { loadRelayConfig, RelayConfigError, settingsHelp, startRelay } from '@callbridge/relay';
+import { loadRelayConfig, RelayConfigError, settingsHelp, startBanner, startRelay } from '@callbridge/relay';
 import { defineCommand, expectArgs } from '../command';
 import { UsageError } from '../errors';
 import { writeLine } from '../io';
@@ -45,22 +45,7 @@ Examples:
       ctx.addSecret(p?.apiKey);
     }
     const running = await startRelay(config);
-    const token = running.adminToken;
-    const lines = [
-      `callbridge relay listening on ${running.url}`,
-      `  provider webhooks in:  POST ${running.url}/hooks/<provider>   (ayra, vyora, aila)`,
-      `  subscribe:             curl -X POST ${running.url}/v1/subscriptions -H "Authorization: Bearer $RELAY_API_TOKEN" \\`,
-      `                              -H 'content-type: application/json' -d '{"target_url":"https://…","events":["vyora.call_completed"]}'`,
-      `  API description:       ${running.url}/openapi.json`,
-    ];
-    if (token) {
-      lines.push(
-        '',
-        `  RELAY_API_TOKEN=${token}`,
-        '  (generated now and shown only this once: only its hash is stored. Set RELAY_API_TOKEN to choose your own.)',
-      );
-    }
-    await writeLine(ctx.io.stdout, lines.join('\n'));
+    await writeLine(ctx.io.stdout, startBanner(running));
     const reason = await ctx.untilStopped();
     await writeLine(ctx.io.stderr, `relay: ${reason}, finishing in-flight work`);
     await running.close();

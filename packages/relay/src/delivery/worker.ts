@@ -242,12 +242,13 @@ export class DeliveryWorker {
       metrics.deliveries.inc({ outcome: 'success' });
       count('delivered');
       metrics.deliveryLatency.observe(Math.max(0, finishedAt - c.event.receivedAt) / 1000);
-      logger.debug(log, 'delivered');
+      // One readable line per attempt, so a working relay is seen working.
+      logger.info(log, `delivered ${c.event.type} ${c.event.id} to ${c.subscription.id}: ${status} in ${durationMs} ms (attempt ${attempt.attempt})`);
       return { ...base, kind: 'success' };
     }
     if (status === 410) {
       metrics.deliveries.inc({ outcome: 'gone' });
-      logger.warn(log, 'receiver answered 410 Gone: subscription disabled');
+      logger.warn(log, `${c.subscription.id} answered 410 Gone to ${c.event.id}: the subscription is disabled`);
       return { ...base, kind: 'gone' };
     }
     const retryAfter = res ? receiverRetryAfter(res.status, res.headers, finishedAt) : null;
@@ -255,12 +256,12 @@ export class DeliveryWorker {
     if (delay === null) {
       metrics.deliveries.inc({ outcome: 'dead' });
       count('dead');
-      logger.warn({ ...log, error: attempt.error }, 'delivery failed its last attempt: dead, replay to send again');
+      logger.warn({ ...log, error: attempt.error }, `${c.event.id} to ${c.subscription.id} failed its last attempt (${attempt.error ?? 'no answer'}): dead; replay it to send again`);
       return { ...base, kind: 'dead' };
     }
     metrics.deliveries.inc({ outcome: 'retry' });
     count('failed');
-    logger.info({ ...log, error: attempt.error, retryInMs: delay }, 'delivery failed; will retry');
+    logger.info({ ...log, error: attempt.error, retryInMs: delay }, `${c.event.id} to ${c.subscription.id} failed (${attempt.error ?? 'no answer'}) on attempt ${attempt.attempt}; next in ${Math.round(delay / 1000)} s`);
     return { ...base, kind: 'retry', nextAttemptAt: finishedAt + delay };
   }
 }
