@@ -1,4 +1,5 @@
 // One jest run over every package. Tests import workspace packages from source
+// The journeys in test/ have their own config (test/jest.config.js, npm run test:e2e).
 // so that a failing test points at the line that broke, not at compiled output.
 /** @type {import('jest').Config} */
 const swc = ['@swc/jest', { jsc: { target: 'es2023', parser: { syntax: 'typescript' } } }];
@@ -21,7 +22,6 @@ module.exports = {
     '<rootDir>/packages/n8n/*/test/**/*.test.ts',
     '<rootDir>/packages/zapier/*/test/**/*.test.ts',
     '<rootDir>/packages/make/common/test/**/*.test.ts',
-    '<rootDir>/test/**/*.test.ts',
   ],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   setupFilesAfterEnv: ['<rootDir>/jest.setup.js'],

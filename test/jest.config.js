@@ -1,0 +1,16 @@
+// The journeys (npm run test:e2e): real parts end to end, kept out of the plain `npm test`.
+// They share the root config's transform and module mapping, run one file at a time in this
+// process (each starts servers, n8n among them, and prints its steps as they happen), and
+// probe once which relay routes and sandbox features exist (global-setup.ts).
+/** @type {import('jest').Config} */
+const root = require('../jest.config.js');
+
+module.exports = {
+  ...root,
+  rootDir: '..',
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  maxWorkers: 1,
+  verbose: true,
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  testTimeout: 120_000,
+};
