@@ -1,6 +1,6 @@
 // One jest run over every package. Tests import workspace packages from source
-// The journeys in test/ have their own config (test/jest.config.js, npm run test:e2e).
 // so that a failing test points at the line that broke, not at compiled output.
+// The journeys in test/ have their own config (test/jest.config.js, npm run test:e2e).
 /** @type {import('jest').Config} */
 const swc = ['@swc/jest', { jsc: { target: 'es2023', parser: { syntax: 'typescript' } } }];
 // @fastify/static (the relay's console) requires content-disposition, which ships only as ESM;
