@@ -75,6 +75,26 @@ export const vyora = defineProvider({
       call_completed: { ...VYORA_CALL, event: 'call_completed' },
       all_processing_completed: { ...VYORA_CALL, event: 'all_processing_completed', timestamp: '2026-05-24T10:31:40Z' },
     },
+    filters: [
+      {
+        name: 'classifications',
+        label: 'Only Classifications',
+        help: "Only calls whose AI analysis classified them as one of these (Vyora's own words, e.g. Interested). The analysis exists once processing is done (all_processing_completed).",
+        path: 'analysis.classification',
+        test: 'oneOf',
+        events: ['all_processing_completed'],
+        example: ['Interested'],
+      },
+      {
+        name: 'min_duration_seconds',
+        label: 'Minimum Duration (Seconds)',
+        help: 'Only calls that lasted at least this many seconds. A call has a duration once it has ended (call_completed, all_processing_completed).',
+        path: 'duration_seconds',
+        test: 'atLeast',
+        events: ['call_completed', 'all_processing_completed'],
+        example: 30,
+      },
+    ],
   },
   testOperation: 'agents.list',
   operations: operations(

@@ -139,6 +139,25 @@ export interface HmacSignatureScheme {
   encoding: 'hex' | 'base64';
 }
 
+/**
+ * A condition on a provider's events that a relay subscription can carry (its `filter`),
+ * offered by the platforms' relay triggers as a plain field, so a workflow runs, and a Zap
+ * is billed, only for the events it cares about.
+ */
+export interface WebhookFilterField {
+  /** The field's key on every platform: `classifications`, `min_duration_seconds`. */
+  name: string;
+  label: string;
+  help: string;
+  /** The body property it tests, e.g. `analysis.classification` (`data.…` in a relay delivery). */
+  path: string;
+  /** `oneOf`: the value is one of the chosen strings; `atLeast`: a number at least the chosen one. */
+  test: 'oneOf' | 'atLeast';
+  /** The events whose bodies carry the property; other events never match a filter on it. */
+  events: readonly string[];
+  example: readonly string[] | number;
+}
+
 export interface WebhookSpec {
   signature: HmacSignatureScheme;
   /** Header naming the event, where the provider sends one. */
@@ -163,6 +182,8 @@ export interface WebhookSpec {
    * example where they give one. Test deliveries and samples for no-code tools come from here.
    */
   samples?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Conditions the relay triggers offer on these events (see WebhookFilterField). */
+  filters?: readonly WebhookFilterField[];
 }
 
 export interface ProviderSpec<Ops extends Record<string, OperationSpec> = Record<string, OperationSpec>> {

@@ -17,3 +17,4 @@ export {
   type NormalizeWebhookInput,
   type WebhookPayloadFailure,
 } from './normalize';
+export { filterFieldsFor, relayFilter, type FilterFieldIssue, type RelayFilterResult } from './filters';
