@@ -12,7 +12,7 @@ export {
 } from '../../../core/src/errors';
 export { describeFields, requiredFields, type FieldDescriptor } from '../../../core/src/spec/describe';
 export type { FieldKind } from '../../../core/src/spec/fields';
-export type { OperationSpec, PaginationSpec, ProviderSpec, WebhookSpec, HmacSignatureScheme } from '../../../core/src/spec/types';
+export type { OperationSpec, PaginationSpec, ProviderSpec, WebhookSpec, WebhookFilterField, HmacSignatureScheme } from '../../../core/src/spec/types';
 export {
   TransportError,
   lowerCaseHeaders,
@@ -24,5 +24,6 @@ export {
 export { getPath } from '../../../core/src/engine/path';
 export { verifyWebhook } from '../../../core/src/webhooks/provider';
 export { verifyStandardWebhook } from '../../../core/src/webhooks/standard';
+export { filterFieldsFor, relayFilter } from '../../../core/src/webhooks/filters';
 export { normalizeWebhook, WebhookPayloadError, type NormalizedEvent } from '../../../core/src/webhooks/normalize';
 export type { VerifyResult } from '../../../core/src/webhooks/types';

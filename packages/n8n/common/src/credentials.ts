@@ -95,7 +95,8 @@ export function relayCredentialProperties(): INodeProperties[] {
       typeOptions: { password: true },
       required: true,
       default: '',
-      description: "The relay's RELAY_API_TOKEN, sent as a Bearer token",
+      description:
+        "The relay's admin token (RELAY_API_TOKEN), or a token scoped to one client's sources (POST /v1/tokens), which then sees and subscribes to that client's events only. Sent as a Bearer token.",
     },
   ];
 }

@@ -30,8 +30,8 @@ function direct(events: string[], webhookSecret = SECRET, staticData: IDataObjec
   return { node, credentials: credentials(webhookSecret), parameters: { mode: 'direct', events }, staticData, webhookUrl: HOOK_URL };
 }
 
-function relay(events: string[], staticData: IDataObject = {}): TriggerSetup {
-  return { node, credentials: credentials(), parameters: { mode: 'relay', events }, staticData, webhookUrl: HOOK_URL };
+function relay(events: string[], staticData: IDataObject = {}, filters?: IDataObject): TriggerSetup {
+  return { node, credentials: credentials(), parameters: { mode: 'relay', events, ...(filters ? { filters } : {}) }, staticData, webhookUrl: HOOK_URL };
 }
 
 function relayApi() {
@@ -149,6 +149,53 @@ describe('Vyora Trigger, relay mode', () => {
     const stale: IDataObject = { relaySubscriptionId: 'sub_9', relaySecret: RELAY_SECRET };
     relayApi().delete('/v1/subscriptions/sub_9').reply(404, { error: { code: 'not_found', message: 'gone' } });
     expect(await runHook(relay([], stale), 'delete')).toBe(true);
+  });
+
+  describe('filters', () => {
+    const wanted = { 'data.analysis.classification': { $in: ['Interested', 'Callback Requested'] }, 'data.duration_seconds': { $gte: 30 } };
+
+    it("subscribes with the relay filter its filter fields ask for", async () => {
+      relayApi()
+        .post('/v1/subscriptions', { target_url: HOOK_URL, events: ['vyora.all_processing_completed'], filter: wanted })
+        .reply(201, { id: 'sub_f', secret: RELAY_SECRET, filter: wanted });
+      const setup = relay(['all_processing_completed'], {}, { classifications: 'Interested, Callback Requested', min_duration_seconds: 30 });
+      expect(await runHook(setup, 'create')).toBe(true);
+      expect(setup.staticData).toEqual({ relaySubscriptionId: 'sub_f', relaySecret: RELAY_SECRET });
+    });
+
+    it('sends no filter when the fields are left empty', async () => {
+      relayApi()
+        .post('/v1/subscriptions', (body: Record<string, unknown>) => !('filter' in body))
+        .reply(201, { id: 'sub_n', secret: RELAY_SECRET });
+      expect(await runHook(relay(['call_completed'], {}, { classifications: ' ', min_duration_seconds: 0 }), 'create')).toBe(true);
+    });
+
+    it('refuses a bad value by its label before asking the relay anything', async () => {
+      const err = await runHook(relay(['call_completed'], {}, { min_duration_seconds: -5 }), 'create').catch((e: unknown) => e);
+      expect((err as Error).message).toBe('Filters: Minimum Duration (Seconds) must be a number of at least 0 (got -5)');
+    });
+
+    it('keeps a subscription with the same filter, in whatever key order the relay returns it', async () => {
+      const state = { relaySubscriptionId: 'sub_f', relaySecret: RELAY_SECRET };
+      const reordered = { 'data.duration_seconds': { $gte: 30 }, 'data.analysis.classification': { $in: ['Interested', 'Callback Requested'] } };
+      relayApi().get('/v1/subscriptions/sub_f').reply(200, { id: 'sub_f', target_url: HOOK_URL, events: ['vyora.all_processing_completed'], filter: reordered });
+      const setup = relay(['all_processing_completed'], state, { classifications: 'Interested,Callback Requested', min_duration_seconds: 30 });
+      expect(await runHook(setup, 'checkExists')).toBe(true);
+    });
+
+    it('replaces a subscription whose filter is not the one the fields ask for', async () => {
+      const state: IDataObject = { relaySubscriptionId: 'sub_f', relaySecret: RELAY_SECRET };
+      relayApi().get('/v1/subscriptions/sub_f').reply(200, { id: 'sub_f', target_url: HOOK_URL, events: ['vyora.all_processing_completed'], filter: null });
+      relayApi().delete('/v1/subscriptions/sub_f').reply(204);
+      expect(await runHook(relay(['all_processing_completed'], state, { min_duration_seconds: 30 }), 'checkExists')).toBe(false);
+      expect(state).toEqual({});
+    });
+
+    it('offers the fields in relay mode only', () => {
+      const prop = node.description.properties.find((p) => p.name === 'filters');
+      expect(prop?.displayOptions).toEqual({ show: { mode: ['relay'] } });
+      expect((prop?.options ?? []).map((o) => o.name)).toEqual(['min_duration_seconds', 'classifications']);
+    });
   });
 
   it("raises the relay's refusal as a NodeApiError", async () => {

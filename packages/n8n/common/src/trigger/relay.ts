@@ -4,11 +4,12 @@ import {
   type IDataObject,
   type IHookFunctions,
   type IHttpRequestMethods,
+  type INodeProperties,
   type IWebhookFunctions,
   type IWebhookResponseData,
   type JsonObject,
 } from 'n8n-workflow';
-import { verifyStandardWebhook, type ProviderSpec } from '../core';
+import { filterFieldsFor, relayFilter, verifyStandardWebhook, type ProviderSpec } from '../core';
 import { eventJson, isWanted, webhookSpecOf } from './events';
 import { ignore, readDelivery, refuse } from './request';
 
@@ -16,6 +17,8 @@ import { ignore, readDelivery, refuse } from './request';
  * Receiving through a callbridge relay: activating the workflow subscribes this node's
  * URL (POST /v1/subscriptions), deactivating removes the subscription, and each delivery
  * must carry a Standard Webhooks signature made with the secret the relay issued for it.
+ * The node's optional filters become the subscription's `filter`, so the relay delivers
+ * only the events that meet them and the others start no execution.
  */
 
 /** What the node keeps in the workflow's static data between activation and deliveries. */
@@ -42,6 +45,48 @@ function webhookUrl(ctx: IHookFunctions): string {
 export function relayEventTypes(spec: ProviderSpec, selected: readonly string[]): string[] {
   const events = selected.length > 0 ? selected : webhookSpecOf(spec).events;
   return events.map((e) => `${spec.id}.${e}`).sort();
+}
+
+/** The provider's filter fields (core's spec) as one optional collection, shown in relay mode. */
+export function relayFiltersProperty(spec: ProviderSpec): INodeProperties {
+  const options: INodeProperties[] = filterFieldsFor(spec).map((f) =>
+    f.test === 'oneOf'
+      ? {
+          displayName: f.label,
+          name: f.name,
+          type: 'string',
+          default: '',
+          placeholder: Array.isArray(f.example) ? f.example.join(', ') : String(f.example),
+          description: `${f.help} Separate several with commas.`,
+        }
+      : { displayName: f.label, name: f.name, type: 'number', default: 0, typeOptions: { minValue: 0 }, description: f.help },
+  );
+  return {
+    displayName: 'Filters',
+    name: 'filters',
+    type: 'collection',
+    placeholder: 'Add Filter',
+    default: {},
+    displayOptions: { show: { mode: ['relay'] } },
+    description: 'Only events that meet every filter start the workflow. The relay applies them, so other events cost no execution.',
+    options: options.sort((a, b) => a.displayName.localeCompare(b.displayName)),
+  };
+}
+
+/** The subscription filter the node's filters ask for, or null for none; a bad value fails naming its field. */
+export function relayFilterOf(ctx: IHookFunctions, spec: ProviderSpec): Record<string, unknown> | null {
+  const raw = ctx.getNodeParameter('filters', {});
+  const result = relayFilter(spec, raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {});
+  if (result.ok) return result.filter;
+  const labels = new Map(filterFieldsFor(spec).map((f) => [f.name, f.label]));
+  throw new NodeOperationError(ctx.getNode(), `Filters: ${result.issues.map((i) => `${labels.get(i.field) ?? i.field} ${i.message}`).join('; ')}`);
+}
+
+/** JSON with keys in order, so that two equal filters compare equal however the relay orders them. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (isRecord(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  return JSON.stringify(v ?? null);
 }
 
 interface RelayResponse {
@@ -104,12 +149,13 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i]);
 }
 
-/** True when the subscription this node made still exists, points here and carries the selected events. */
+/** True when the subscription this node made still exists, points here and carries the selected events and filter. */
 export async function relayCheckExists(
   ctx: IHookFunctions,
   credentialType: string,
   spec: ProviderSpec,
   selected: readonly string[],
+  filter: Record<string, unknown> | null = null,
 ): Promise<boolean> {
   const s = state(ctx);
   if (!s.relaySubscriptionId || !s.relaySecret) return false;
@@ -122,8 +168,9 @@ export async function relayCheckExists(
   if (res.status < 200 || res.status >= 300) throw relayError(ctx, 'look up the subscription', res);
   const sub = isRecord(res.body) ? res.body : {};
   const events = Array.isArray(sub['events']) ? sub['events'].filter((e): e is string => typeof e === 'string') : [];
-  if (sub['target_url'] === webhookUrl(ctx) && sameSet(events, relayEventTypes(spec, selected))) return true;
-  // It points elsewhere or at other events: remove it so that create makes the right one.
+  const sameFilter = canonical(sub['filter'] ?? null) === canonical(filter);
+  if (sub['target_url'] === webhookUrl(ctx) && sameSet(events, relayEventTypes(spec, selected)) && sameFilter) return true;
+  // It points elsewhere, at other events or with another filter: remove it so that create makes the right one.
   await relayDelete(ctx, credentialType);
   return false;
 }
@@ -133,10 +180,13 @@ export async function relayCreate(
   credentialType: string,
   spec: ProviderSpec,
   selected: readonly string[],
+  filter: Record<string, unknown> | null = null,
 ): Promise<boolean> {
   const res = await relayRequest(ctx, credentialType, 'POST', '/v1/subscriptions', {
     target_url: webhookUrl(ctx),
     events: relayEventTypes(spec, selected),
+    // Left out when unset, so a relay from before filters still accepts the subscription.
+    ...(filter ? { filter: filter as IDataObject } : {}),
   });
   if (res.status < 200 || res.status >= 300) throw relayError(ctx, 'create the subscription', res);
   const sub = isRecord(res.body) ? res.body : {};

@@ -9,7 +9,14 @@ import {
 import { vyora } from '../../../../core/src/providers/vyora';
 import { receiveProviderDelivery } from '../../../common/src/trigger/direct';
 import { eventsProperty, selectedEvents } from '../../../common/src/trigger/events';
-import { receiveRelayDelivery, relayCheckExists, relayCreate, relayDelete } from '../../../common/src/trigger/relay';
+import {
+  receiveRelayDelivery,
+  relayCheckExists,
+  relayCreate,
+  relayDelete,
+  relayFilterOf,
+  relayFiltersProperty,
+} from '../../../common/src/trigger/relay';
 
 function mode(ctx: IHookFunctions | IWebhookFunctions): 'direct' | 'relay' {
   return ctx.getNodeParameter('mode', 'direct') === 'relay' ? 'relay' : 'direct';
@@ -65,6 +72,7 @@ export class VyoraTrigger implements INodeType {
         displayOptions: { show: { mode: ['direct'] } },
       },
       eventsProperty(vyora, 'The call events that start the workflow'),
+      relayFiltersProperty(vyora),
     ],
   };
 
@@ -73,11 +81,11 @@ export class VyoraTrigger implements INodeType {
       async checkExists(this: IHookFunctions): Promise<boolean> {
         // In direct mode the user registers the URL in Vyora: there is nothing to create.
         if (mode(this) === 'direct') return true;
-        return relayCheckExists(this, 'vyoraRelayApi', vyora, events(this));
+        return relayCheckExists(this, 'vyoraRelayApi', vyora, events(this), relayFilterOf(this, vyora));
       },
       async create(this: IHookFunctions): Promise<boolean> {
         if (mode(this) === 'direct') return true;
-        return relayCreate(this, 'vyoraRelayApi', vyora, events(this));
+        return relayCreate(this, 'vyoraRelayApi', vyora, events(this), relayFilterOf(this, vyora));
       },
       async delete(this: IHookFunctions): Promise<boolean> {
         if (mode(this) === 'direct') return true;
