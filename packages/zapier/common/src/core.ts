@@ -14,7 +14,7 @@ export {
   type FieldDescriptor,
 } from '../../../core/src/spec/describe';
 export type { DynamicChoices, FieldKind } from '../../../core/src/spec/fields';
-export type { OperationSpec, PaginationSpec, ProviderId, ProviderSpec } from '../../../core/src/spec/types';
+export type { OperationSpec, PaginationSpec, ProviderId, ProviderSpec, WebhookFilterField } from '../../../core/src/spec/types';
 export {
   TransportError,
   lowerCaseHeaders,
@@ -27,6 +27,7 @@ export { getPath } from '../../../core/src/engine/path';
 export { waitFromHeaders } from '../../../core/src/engine/retry';
 export { verifyWebhook } from '../../../core/src/webhooks/provider';
 export { verifyStandardWebhook } from '../../../core/src/webhooks/standard';
+export { filterFieldsFor, relayFilter } from '../../../core/src/webhooks/filters';
 export { normalizeWebhook, WebhookPayloadError, type NormalizedEvent } from '../../../core/src/webhooks/normalize';
 export type { VerifyResult } from '../../../core/src/webhooks/types';
 export { ayra } from '../../../core/src/providers/ayra';

@@ -35,7 +35,9 @@ export function relayAuthFields(spec: ProviderSpec): AuthField[] {
       label: 'Relay Token',
       type: 'password',
       required: false,
-      helpText: "Only for instant triggers: the relay's API token (RELAY_API_TOKEN, or the token the relay printed when it first started).",
+      helpText:
+        "Only for instant triggers: the relay's API token (RELAY_API_TOKEN, or the token the relay printed when it first started), " +
+        "or a token scoped to one client's sources, with which Zaps see and subscribe to that client's events only.",
     },
   ];
 }

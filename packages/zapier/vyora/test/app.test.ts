@@ -257,6 +257,32 @@ describe('Vyora Zapier app', () => {
       expect(data).toEqual({ id: 'sub_1', secret });
     });
 
+    describe('filters', () => {
+      const analysis = 'triggers.all_processing_completed.operation';
+      const fieldsOf = (key: string): unknown[] =>
+        ((app.triggers as Record<string, { operation: { inputFields?: Array<{ key: string }> } }>)[key]?.operation.inputFields ?? []).map((f) => f.key);
+
+      it('offers only the filters its event carries', () => {
+        expect(fieldsOf('all_processing_completed')).toEqual(['classifications', 'min_duration_seconds']);
+        expect(fieldsOf('call_completed')).toEqual(['min_duration_seconds']);
+        expect(fieldsOf('call_started')).toEqual([]);
+      });
+
+      it('subscribes with the relay filter the fields ask for', async () => {
+        const filter = { 'data.analysis.classification': { $in: ['Interested', 'Callback Requested'] }, 'data.duration_seconds': { $gte: 30 } };
+        nock(RELAY, { reqheaders: { authorization: `Bearer ${TOKEN}` } })
+          .post('/v1/subscriptions', { target_url: 'https://hooks.zapier.com/h/2', events: ['vyora.all_processing_completed'], filter })
+          .reply(201, { id: 'sub_f', secret, filter });
+        const inputData = { classifications: ['Interested', 'Callback Requested'], min_duration_seconds: 30 };
+        await expect(run(`${analysis}.performSubscribe`, { authData: relayAuth, targetUrl: 'https://hooks.zapier.com/h/2', inputData })).resolves.toEqual({ id: 'sub_f', secret });
+      });
+
+      it('refuses a bad filter value by its label, sending nothing', async () => {
+        const err = await rejection(() => run(`${analysis}.performSubscribe`, { authData: relayAuth, targetUrl: 'https://hooks.zapier.com/h/2', inputData: { min_duration_seconds: 'soon' } }));
+        expect(err).toMatchObject({ code: 'invalid_filter', status: 400, message: 'Minimum Duration (Seconds) must be a number of at least 0 (got "soon")' });
+      });
+    });
+
     it('unsubscribes, and treats a subscription already gone as unsubscribed', async () => {
       nock(RELAY).delete('/v1/subscriptions/sub_1').reply(204).delete('/v1/subscriptions/sub_2').reply(404, { error: { code: 'not_found', message: 'no subscription sub_2' } });
       await expect(run(`${trigger}.performUnsubscribe`, { authData: relayAuth, subscribeData: { id: 'sub_1' } })).resolves.toEqual({ id: 'sub_1', deleted: true });

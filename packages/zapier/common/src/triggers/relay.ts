@@ -1,5 +1,5 @@
-import { defineTrigger, type Bundle, type Trigger, type ZObject } from 'zapier-platform-core';
-import { verifyStandardWebhook, type ProviderSpec } from '../core';
+import { defineTrigger, type Bundle, type PlainInputField, type Trigger, type ZObject } from 'zapier-platform-core';
+import { filterFieldsFor, relayFilter, verifyStandardWebhook, type ProviderSpec } from '../core';
 import { snakeKey } from '../names';
 import { isItem, outputFieldsFrom } from '../output';
 import { relayConfig, relayRequest } from '../relay-api';
@@ -11,7 +11,9 @@ import { hookRequest } from './hook-request';
  * Zapier's hook URL to one event type at the relay; the relay answers with a `whsec_` secret,
  * which Zapier keeps with the subscription. Every delivery is checked against that secret
  * (Standard Webhooks: id, timestamp and raw body) before it can trigger anything, so a
- * request forged to the hook URL is rejected.
+ * request forged to the hook URL is rejected. The trigger's optional filter fields (core's
+ * spec, only those its event carries) become the subscription's `filter`: the relay then
+ * delivers only the events that meet them, so the Zap runs, and is billed, for those alone.
  */
 
 interface SubscribeData {
@@ -39,13 +41,34 @@ export function eventType(spec: ProviderSpec, event: string): string {
   return `${spec.id}.${event}`;
 }
 
+/** The filter fields a relay trigger for `event` offers, as Zapier input fields. */
+export function relayFilterInputFields(spec: ProviderSpec, event: string): PlainInputField[] {
+  return filterFieldsFor(spec, event).map((f) =>
+    f.test === 'oneOf'
+      ? { key: f.name, label: f.label, helpText: `${f.help} Leave empty for every call.`, type: 'string', list: true, required: false }
+      : { key: f.name, label: f.label, helpText: `${f.help} Leave empty for no minimum.`, type: 'number', required: false },
+  );
+}
+
+/** The subscription filter the Zap's filter fields ask for, or null; a bad value fails naming its field. */
+function filterOf(z: ZObject, spec: ProviderSpec, bundle: Bundle): Record<string, unknown> | null {
+  const input: unknown = bundle.inputData;
+  const result = relayFilter(spec, isItem(input) ? input : {});
+  if (result.ok) return result.filter;
+  const labels = new Map(filterFieldsFor(spec).map((f) => [f.name, f.label]));
+  throw new z.errors.Error(result.issues.map((i) => `${labels.get(i.field) ?? i.field} ${i.message}`).join('; '), 'invalid_filter', 400);
+}
+
 export function buildRelayTrigger(spec: ProviderSpec, ev: EventTrigger): Trigger {
   const type = eventType(spec, ev.event);
   const sample = envelopeOf(spec, ev.sample);
+  const inputFields = relayFilterInputFields(spec, ev.event);
 
   const performSubscribe = async (z: ZObject, bundle: Bundle): Promise<SubscribeData> => {
+    const filter = filterOf(z, spec, bundle);
     const relay = relayConfig(z, spec, bundle);
-    const res = await relayRequest(z, relay, 'POST', '/v1/subscriptions', { target_url: bundle.targetUrl, events: [type] });
+    // No filter key when none is chosen, so a relay from before filters still accepts it.
+    const res = await relayRequest(z, relay, 'POST', '/v1/subscriptions', { target_url: bundle.targetUrl, events: [type], ...(filter ? { filter } : {}) });
     const body = isItem(res.body) ? res.body : {};
     if (typeof body['id'] !== 'string' || typeof body['secret'] !== 'string') {
       throw new z.errors.Error('The relay accepted the subscription but sent no id and secret; is Relay URL a callbridge relay?', 'relay_bad_response', res.status);
@@ -98,6 +121,7 @@ export function buildRelayTrigger(spec: ProviderSpec, ev: EventTrigger): Trigger
     display: { label: ev.label, description: ev.description },
     operation: {
       type: 'hook',
+      ...(inputFields.length > 0 ? { inputFields } : {}),
       performSubscribe,
       performUnsubscribe,
       perform,
