@@ -111,10 +111,19 @@ function outputOf(result, nodeName) {
 }
 
 function parseExecution(stdout) {
-  // n8n prints a few log lines (task broker, runners) before the JSON.
+  // n8n prints a few log lines (task broker, runners) before the JSON, and now and then one
+  // after it (seen once on a loaded machine): the result is the pretty-printed object from its
+  // first line to the first line that closes it at the left margin.
   const start = stdout.search(/^\{/m);
   if (start < 0) throw new Error(`n8n printed no execution result:\n${stdout.slice(-2000)}`);
-  return JSON.parse(stdout.slice(start));
+  const rest = stdout.slice(start);
+  const close = rest.search(/^\}\s*$/m);
+  const text = close < 0 ? rest : rest.slice(0, close + 1);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${e.message}\n--- n8n printed ---\n${rest.split('\n').slice(-12).join('\n')}`);
+  }
 }
 
 async function main() {
