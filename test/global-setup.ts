@@ -16,8 +16,11 @@ import { relayApi, type ApiAnswer } from './support/relay-api';
 
 const TOKEN = 'journey-probe-admin-token-0123456789';
 
+/** What the relay said, short: status, and its error's code and message when it sent one. */
 function answer(what: string, res: ApiAnswer): string {
-  return `${what} answered ${res.status} ${res.text.slice(0, 160)}`;
+  const err = (res.body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  const said = err && typeof err.message === 'string' ? `${String(err.code)}: ${err.message}` : res.text;
+  return `${what} answered ${res.status} (${said.slice(0, 120)})`;
 }
 
 export default async function probeFeatures(): Promise<void> {

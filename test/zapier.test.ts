@@ -1,6 +1,8 @@
 import vyoraApp from '../packages/zapier/vyora/src/index';
 import ailaApp from '../packages/zapier/aila/src/index';
 import { rejection, runner, zapierHeaders } from '../packages/zapier/common/test-support/zapier';
+import { callsOfBothKinds } from './support/calls';
+import { missing } from './support/features';
 import { startParts, RELAY_TOKEN, type Parts } from './support/parts';
 import { json, startReceiver, type Received, type Receiver } from './support/receiver';
 import { at, relayApi } from './support/relay-api';
@@ -15,6 +17,9 @@ import { journey } from './support/steps';
  * registers its hook URL with the sandbox's Aila and removes it again.
  */
 
+const CHOSEN = ['Interested'];
+const noFilters = missing(['filter']);
+
 /** Stands in for Zapier's hook URL: headers in the form Zapier gives perform. */
 function hookBundle(r: Received, subscribeData: unknown): Record<string, unknown> {
   return { subscribeData, rawRequest: { headers: zapierHeaders(r.headers), content: r.body } };
@@ -23,9 +28,22 @@ function hookBundle(r: Received, subscribeData: unknown): Record<string, unknown
 describe('journey 3: Zapier instant triggers against the running relay and the sandbox', () => {
   const vyora = runner(vyoraApp);
   const aila = runner(ailaApp);
+  const j = journey('zapier');
   let parts: Parts | undefined;
   let hooks: Receiver | undefined;
   const saved = { VYORA_BASE_URL: process.env['VYORA_BASE_URL'], AILA_BASE_URL: process.env['AILA_BASE_URL'] };
+  const vyoraAuth = (): Record<string, string> => {
+    const p = parts as Parts;
+    return { api_key: p.sandbox.keys.vyora, relay_url: p.relayUrl, relay_token: RELAY_TOKEN };
+  };
+
+  beforeAll(async () => {
+    parts = await j.step('start the sandbox and a relay wired to it', () => startParts());
+    // What `zapier-platform env:set` would set to point the apps at the sandbox.
+    process.env['VYORA_BASE_URL'] = parts.sandbox.urls.vyora;
+    process.env['AILA_BASE_URL'] = parts.sandbox.urls.aila;
+    hooks = await startReceiver();
+  });
 
   afterAll(async () => {
     for (const [k, v] of Object.entries(saved)) {
@@ -36,17 +54,11 @@ describe('journey 3: Zapier instant triggers against the running relay and the s
     await parts?.close();
   });
 
-  it('Vyora: subscribe, a real delivery accepted, a forged one refused, unsubscribe; Aila: subscribe and unsubscribe at the sandbox', async () => {
-    const j = journey('zapier');
-    parts = await j.step('start the sandbox and a relay wired to it', () => startParts());
-    const { sandbox, relayUrl } = parts;
-    // What `zapier-platform env:set` would set to point the apps at the sandbox.
-    process.env['VYORA_BASE_URL'] = sandbox.urls.vyora;
-    process.env['AILA_BASE_URL'] = sandbox.urls.aila;
-    hooks = await startReceiver();
-    const rx = hooks;
+  it('Vyora: turning the Zap on subscribes, a real delivery is accepted, a forged one refused, turning it off unsubscribes', async () => {
+    const { sandbox, relayUrl } = parts as Parts;
+    const rx = hooks as Receiver;
     const api = relayApi(relayUrl, RELAY_TOKEN);
-    const authData = { api_key: sandbox.keys.vyora, relay_url: relayUrl, relay_token: RELAY_TOKEN };
+    const authData = vyoraAuth();
     const trigger = 'triggers.all_processing_completed.operation';
     const targetUrl = `${rx.url}/hooks/standard/1/analysis`;
 
@@ -105,7 +117,12 @@ describe('journey 3: Zapier instant triggers against the running relay and the s
       expect(detail['deliveries']).toEqual([]);
       expect(rx.received.filter((x) => x.path === new URL(targetUrl).pathname)).toHaveLength(1);
     });
+  });
 
+  it("Aila: turning the Zap on registers the hook URL with the sandbox's Aila, a signed delivery is accepted, turning it off removes it", async () => {
+    const { sandbox, relayUrl } = parts as Parts;
+    const rx = hooks as Receiver;
+    const api = relayApi(relayUrl, RELAY_TOKEN);
     const ailaAuth = { api_key: sandbox.keys.aila, organization_id: sandbox.aila.organizationId };
     const ailaTarget = `${rx.url}/hooks/standard/2/aila`;
     const listAila = async (): Promise<Array<Record<string, unknown>>> => {
@@ -142,4 +159,44 @@ describe('journey 3: Zapier instant triggers against the running relay and the s
       expect((await listAila()).map((w) => w['id'])).not.toContain(ailaSub['id']);
     });
   });
+
+  (noFilters ? it.skip : it)(
+    noFilters
+      ? `Vyora with filter fields: only the calls they describe reach the Zap (skipped: this checkout lacks ${noFilters})`
+      : 'Vyora with filter fields: only the calls they describe reach the Zap',
+    async () => {
+      const { sandbox, relayUrl } = parts as Parts;
+      const rx = hooks as Receiver;
+      const api = relayApi(relayUrl, RELAY_TOKEN);
+      const trigger = 'triggers.all_processing_completed.operation';
+      const targetUrl = `${rx.url}/hooks/standard/3/interested`;
+      const path = new URL(targetUrl).pathname;
+
+      const sub = await j.step(`turn on a Zap on Analysis Ready with Only Classifications = ${CHOSEN.join(', ')}`, async () => {
+        const out = (await vyora(`${trigger}.performSubscribe`, { authData: vyoraAuth(), targetUrl, inputData: { classifications: CHOSEN } })) as { id: string; secret: string };
+        const stored = await api.must('GET', `/v1/subscriptions/${out.id}`, undefined, 200);
+        expect(stored['filter']).toEqual({ 'data.analysis.classification': { $in: CHOSEN } });
+        return out;
+      });
+      const calls = await j.step('make calls until one is classified so and one is not', () => callsOfBothKinds(api, sandbox, { classifications: CHOSEN }));
+      j.note(`${calls.length} calls: ${calls.map((c) => c.classification).join(', ')}`);
+      const wanted = calls.filter((c) => c.meets).map((c) => c.id).sort();
+
+      await j.step('the hook URL got exactly those calls, and perform accepts each', async () => {
+        const got = await rx.waitForCount((r) => r.path === path, wanted.length, 'the filtered deliveries');
+        await sandbox.settle(5_000);
+        const listed = await api.must('GET', `/v1/deliveries?subscription_id=${sub.id}`, undefined, 200);
+        expect((listed['data'] as unknown[]).length).toBe(wanted.length);
+        expect(got.map((r) => String(at(json(r), 'data.call_id'))).sort()).toEqual(wanted);
+        for (const r of got) {
+          const items = (await vyora(`${trigger}.perform`, hookBundle(r, sub))) as Array<Record<string, unknown>>;
+          expect(at(items[0], 'data.analysis.classification')).toBe(CHOSEN[0]);
+        }
+      });
+
+      await j.step('turning the Zap off removes the filtered subscription', async () => {
+        await expect(vyora(`${trigger}.performUnsubscribe`, { authData: vyoraAuth(), subscribeData: sub })).resolves.toEqual({ id: sub.id, deleted: true });
+      });
+    },
+  );
 });
