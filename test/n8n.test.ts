@@ -55,7 +55,7 @@ describe('journey 2: the Vyora and Aila triggers inside a running n8n', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'callbridge-journey-n8n-'));
-    const prepared: PreparedN8n = await j.step('install n8n (once, cached) and pack the four n8n packages', () => prepareN8n(work));
+    const prepared: PreparedN8n = await j.step('install n8n (once, cached) and pack the four n8n packages', () => prepareN8n());
     parts = await j.step('start the sandbox and a relay wired to it', () => startParts());
     api = relayApi(parts.relayUrl, RELAY_TOKEN);
     rx = await startReceiver();

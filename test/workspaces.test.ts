@@ -48,7 +48,7 @@ describeIf(['sources', 'tokens', 'workspaces'], "journey 6: two client workspace
 
   it("each client's workflow runs for its own calls only", async () => {
     work = mkdtempSync(join(tmpdir(), 'callbridge-journey-ws-'));
-    const prepared = await j.step('install n8n (once, cached) and pack the four n8n packages', () => prepareN8n(work));
+    const prepared = await j.step('install n8n (once, cached) and pack the four n8n packages', () => prepareN8n());
     parts = await j.step('start the sandbox and a relay wired to it', () => startParts());
     const { sandbox, relayUrl } = parts;
     const admin = relayApi(relayUrl, RELAY_TOKEN);
