@@ -5,6 +5,7 @@ import pino from 'pino';
 import { loadRelayConfig, startRelay } from '../packages/relay/src';
 import { startSandbox } from '../packages/sandbox/src';
 import { PROBE_ENV, type Probe } from './support/features';
+import { RUN_DIR_ENV } from './support/n8n';
 import { relayApi, type ApiAnswer } from './support/relay-api';
 
 /**
@@ -23,7 +24,13 @@ function answer(what: string, res: ApiAnswer): string {
   return `${what} answered ${res.status} (${said.slice(0, 120)})`;
 }
 
-export default async function probeFeatures(): Promise<void> {
+export default async function setup(): Promise<void> {
+  // A folder for what the journeys share through files (global-teardown.ts removes it).
+  process.env[RUN_DIR_ENV] = mkdtempSync(join(tmpdir(), 'callbridge-journeys-'));
+  await probeFeatures();
+}
+
+async function probeFeatures(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'callbridge-probe-'));
   const sandbox = await startSandbox();
   const relay = await startRelay(

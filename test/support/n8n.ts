@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { print } from './steps';
 
@@ -64,41 +64,32 @@ function exitOf(child: ChildProcess): Promise<number | null> {
   });
 }
 
-/** Where this run's packed n8n packages are, for the next journey that needs them (the journeys run in one process). */
-export const PREPARED_ENV = 'CALLBRIDGE_E2E_N8N_PREPARED';
+/**
+ * This run's folder (global-setup.ts makes it, global-teardown.ts removes it): what the
+ * journeys share through files, since jest gives each test file its own copy of process.env.
+ */
+export const RUN_DIR_ENV = 'CALLBRIDGE_E2E_RUN_DIR';
 
 /**
  * Installs n8n into the cache if needed and packs the four packages, once per run: a second
- * n8n journey in the same run reuses the packed folder (global-teardown.ts removes it).
+ * n8n journey in the same run finds the packed folder in the run's folder and reuses it.
  */
 export async function prepareN8n(): Promise<PreparedN8n> {
-  const known = process.env[PREPARED_ENV];
-  if (known) {
-    const prepared = JSON.parse(known) as PreparedN8n;
-    if (existsSync(prepared.custom)) return prepared;
-  }
-  const work = mkdtempSync(join(tmpdir(), 'callbridge-journeys-n8n-'));
+  const runDir = process.env[RUN_DIR_ENV];
+  const work = runDir ? join(runDir, 'n8n') : mkdtempSync(join(tmpdir(), 'callbridge-journeys-n8n-'));
+  const note = join(work, 'prepared.json');
+  if (existsSync(note)) return JSON.parse(readFileSync(note, 'utf8')) as PreparedN8n;
+  mkdirSync(work, { recursive: true });
   const child = spawn(process.execPath, [PREPARE, work], { cwd: REPO, env: baseEnv({}), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
   const lines: string[] = [];
   if (child.stderr) createInterface({ input: child.stderr }).on('line', (l) => (lines.push(l), print(`    ${l}`)));
   const code = await exitOf(child);
-  if (code !== 0) {
-    rmSync(work, { recursive: true, force: true });
-    throw new Error(`prepare.mjs exited ${String(code)}:\n${lines.slice(-30).join('\n')}`);
-  }
+  if (code !== 0) throw new Error(`prepare.mjs exited ${String(code)}:\n${lines.slice(-30).join('\n')}`);
   const prepared = JSON.parse(out.trim().split('\n').pop() ?? '{}') as PreparedN8n;
-  process.env[PREPARED_ENV] = JSON.stringify(prepared);
+  writeFileSync(note, JSON.stringify(prepared));
   return prepared;
-}
-
-/** Removes this run's packed packages, if a journey prepared them. */
-export function removePrepared(): void {
-  const known = process.env[PREPARED_ENV];
-  if (!known) return;
-  rmSync(dirname((JSON.parse(known) as PreparedN8n).custom), { recursive: true, force: true });
-  delete process.env[PREPARED_ENV];
 }
 
 export interface N8nWorkflow {

@@ -23,6 +23,8 @@ export interface Receiver {
   waitFor(match: (r: Received) => boolean, what: string, timeoutMs?: number): Promise<Received>;
   /** Resolves once `count` requests that `match` accepts have arrived. */
   waitForCount(match: (r: Received) => boolean, count: number, what: string, timeoutMs?: number): Promise<Received[]>;
+  /** Resolves once `done` holds, checked as each request arrives; `what` and `progress` describe a timeout. */
+  until(done: () => boolean, what: string, timeoutMs?: number, progress?: () => string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,8 +68,25 @@ export async function startReceiver(answer: Answer = () => ({ status: 200 })): P
       if (!check()) listeners.add(check);
     });
 
+  const until = (done: () => boolean, what: string, timeoutMs = 15_000, progress?: () => string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        if (!done()) return false;
+        listeners.delete(check);
+        clearTimeout(timer);
+        resolve();
+        return true;
+      };
+      const timer = setTimeout(() => {
+        listeners.delete(check);
+        reject(new Error(`${what}: not within ${timeoutMs} ms (${progress ? progress() : `${received.length} requests in all`})`));
+      }, timeoutMs);
+      if (!check()) listeners.add(check);
+    });
+
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    until,
     received,
     waitFor: async (match, what, timeoutMs) => (await waitForCount(match, 1, what, timeoutMs))[0] as Received,
     waitForCount,
