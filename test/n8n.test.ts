@@ -18,7 +18,8 @@ import { journey } from './support/steps';
  * executions carrying the call's data; forged deliveries posted straight to n8n's webhook
  * URLs start nothing; deactivating removes the subscription and the Aila registration. A
  * filtered trigger runs only for the calls its filters describe. Finally n8n is stopped
- * with one workflow still active, to show what shutdown does to registrations.
+ * with one workflow still active, to show what shutdown does to registrations, and started
+ * again, to show that the trigger finds its subscription rather than making another.
  */
 
 const VYORA = 'cbJourneyVyora01';
@@ -212,7 +213,7 @@ describe('journey 2: the Vyora and Aila triggers inside a running n8n', () => {
     },
   );
 
-  it('deactivation removes the subscription and the Aila registration; stopping n8n leaves an active workflow registered', async () => {
+  it('deactivation removes the subscription and the Aila registration; stopping n8n leaves an active workflow registered, found again at the next start', async () => {
     const server = n8n as N8nServer;
     const toDeactivate = [VYORA, AILA, ...(noFilters ? [] : [FILTERED])];
     for (const id of toDeactivate) await j.step(`deactivate ${id} through n8n's REST API`, () => server.deactivate(id));
@@ -233,6 +234,18 @@ describe('journey 2: the Vyora and Aila triggers inside a running n8n', () => {
     await j.step("finding: n8n's shutdown calls no trigger's delete; the active workflow's subscription stays", async () => {
       expect((await api.request('GET', `/v1/subscriptions/${subs[STARTED] ?? ''}`)).status).toBe(200);
       j.note('n8n 2.8.4 removes registrations only when a workflow is deactivated (REST API or editor), not when n8n stops');
+    });
+
+    await j.step('start n8n again: the trigger finds its subscription (checkExists) instead of making a second one', async () => {
+      await server.restart();
+      const listed = await api.must('GET', '/v1/subscriptions', undefined, 200);
+      expect((listed['data'] as Array<Record<string, unknown>>).map((x) => x['id'])).toEqual([subs[STARTED]]);
+    });
+
+    await j.step('and the next call_started runs the workflow again', async () => {
+      const callId = await triggerCall();
+      (parts as Parts).sandbox.calls.advance(callId, 'in_progress');
+      await (rx as Receiver).waitFor((x) => x.path === `/n8n/${STARTED}` && x.body.includes(callId), 'the call_started execution after the restart');
     });
   });
 });

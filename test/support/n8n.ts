@@ -113,6 +113,8 @@ export interface N8nServer {
   tail(n?: number): string;
   /** SIGTERM, as a service manager stops it; resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** Starts the stopped n8n again on the same home and port, and signs in again. */
+  restart(): Promise<void>;
 }
 
 interface StartOptions {
@@ -133,6 +135,41 @@ function cli(prepared: PreparedN8n, env: Record<string, string>, args: string[])
   return exitOf(child).then((code) => {
     if (code !== 0) throw new Error(`n8n ${args[0] ?? ''} exited ${String(code)}:\n${lines.slice(-20).join('\n')}`);
   });
+}
+
+interface Launched {
+  tail(n?: number): string;
+  stop(): Promise<number | null>;
+}
+
+/** `n8n start`, resolved once its REST API answers; killed if it never does (it would keep jest alive). */
+async function launch(prepared: PreparedN8n, env: Record<string, string>, url: string): Promise<Launched> {
+  const child = spawn(prepared.node, [prepared.bin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  collect(child, lines, process.env['CALLBRIDGE_E2E_LOGS'] === '1' ? 'n8n' : null);
+  const exited = exitOf(child);
+  const tail = (n = 40): string => lines.slice(-n).join('\n');
+  // /healthz/readiness answers before the REST routes exist; /rest/settings is one of them.
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    let problem: string | undefined;
+    if (child.exitCode !== null) problem = `n8n start exited ${child.exitCode}`;
+    else if (Date.now() > deadline) problem = "n8n's REST API did not answer within 90 s";
+    if (problem) {
+      child.kill('SIGKILL');
+      await exited;
+      throw new Error(`${problem}:\n${tail()}`);
+    }
+    if (await fetch(`${url}/rest/settings`).then((r) => r.status === 200, () => false)) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    tail,
+    stop: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
 }
 
 export async function startN8n(options: StartOptions): Promise<N8nServer> {
@@ -168,33 +205,7 @@ export async function startN8n(options: StartOptions): Promise<N8nServer> {
   await cli(prepared, env, ['import:credentials', `--input=${credentialsFile}`]);
   await cli(prepared, env, ['import:workflow', '--separate', `--input=${workflowsDir}`]);
 
-  const child = spawn(prepared.node, [prepared.bin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  collect(child, lines, process.env['CALLBRIDGE_E2E_LOGS'] === '1' ? 'n8n' : null);
-  const exited = exitOf(child);
-  const tail = (n = 40): string => lines.slice(-n).join('\n');
-
-  try {
-    return await signIn(url, child, exited, tail);
-  } catch (e) {
-    // A journey that cannot start n8n must not leave it running (it would keep jest alive).
-    child.kill('SIGKILL');
-    await exited;
-    throw e;
-  }
-}
-
-async function signIn(url: string, child: ChildProcess, exited: Promise<number | null>, tail: (n?: number) => string): Promise<N8nServer> {
-  // /healthz/readiness answers before the REST routes exist; /rest/settings is one of them.
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`n8n start exited ${child.exitCode}:\n${tail()}`);
-    const ready = await fetch(`${url}/rest/settings`).then((r) => r.status === 200, () => false);
-    if (ready) break;
-    if (Date.now() > deadline) throw new Error(`n8n's REST API did not answer within 90 s:\n${tail()}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-
+  let running = await launch(prepared, env, url);
   let cookie = '';
   const rest = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> => {
     const res = await fetch(`${url}/rest${path}`, {
@@ -215,10 +226,15 @@ async function signIn(url: string, child: ChildProcess, exited: Promise<number |
   };
   const must = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
     const res = await rest(method, path, body);
-    if (res.status !== 200) throw new Error(`n8n ${method} /rest${path} answered ${res.status}: ${JSON.stringify(res.body).slice(0, 600)}\n${tail(15)}`);
+    if (res.status !== 200) throw new Error(`n8n ${method} /rest${path} answered ${res.status}: ${JSON.stringify(res.body).slice(0, 600)}\n${running.tail(15)}`);
     return (res.body['data'] ?? res.body) as Record<string, unknown>;
   };
-  await must('POST', '/owner/setup', OWNER);
+  try {
+    await must('POST', '/owner/setup', OWNER);
+  } catch (e) {
+    await running.stop();
+    throw e;
+  }
 
   return {
     url,
@@ -238,10 +254,13 @@ async function signIn(url: string, child: ChildProcess, exited: Promise<number |
       const data = await must('GET', `/executions?${query.toString()}`);
       return Array.isArray(data['results']) ? data['results'].length : 0;
     },
-    tail,
-    stop: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
+    tail: (n) => running.tail(n),
+    stop: () => running.stop(),
+    restart: async () => {
+      await running.stop();
+      running = await launch(prepared, env, url);
+      cookie = '';
+      await must('POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
     },
   };
 }
