@@ -114,7 +114,7 @@ describeIf(['sources', 'tokens', 'workspaces'], "journey 6: two client workspace
     await j.step("each client's workflow ran for its own call's three events, and only those", async () => {
       for (const c of clients) {
         const posts = await receiver.waitForCount((r) => r.path === `/n8n/${c.workflow}`, 3, `${c.name}'s executions`);
-        for (const p of posts) expect([c.name, at(json(p), 'data.call_id')]).toEqual([c.name, c.calls[0]]);
+        for (const p of posts) expect([c.name, at(json(p), 'data.call_id'), at(json(p), 'source')]).toEqual([c.name, c.calls[0], c.source]);
       }
       // Every delivery the relay made is one of the above: none strayed to the other client.
       for (const c of clients) {

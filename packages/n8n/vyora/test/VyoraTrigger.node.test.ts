@@ -239,6 +239,12 @@ describe('Vyora Trigger, relay mode', () => {
       for (const r of [forged, stale, tampered, unsubscribed]) expect(r.result.workflowData).toBeUndefined();
     });
 
+    it("passes on the relay source the event came from, and a test delivery's flag", async () => {
+      const body = JSON.stringify({ ...envelope, source: 'src_clientA', test: true });
+      const { result } = await deliver(relay(['call_completed'], state()), { body, headers: sign(body) });
+      expect(result.workflowData?.[0]?.[0]?.json).toEqual({ ...envelope, event: 'call_completed', source: 'src_clientA', test: true });
+    });
+
     it('filters by event', async () => {
       const body = JSON.stringify({ ...envelope, type: 'vyora.call_started' });
       const { result } = await deliver(relay(['call_completed'], state()), { body, headers: sign(body) });

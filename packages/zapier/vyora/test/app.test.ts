@@ -313,6 +313,12 @@ describe('Vyora Zapier app', () => {
       expect(stale.code).toBe('timestamp_out_of_tolerance');
     });
 
+    it("keeps the relay source the event came from, and a test delivery's flag", async () => {
+      const body = JSON.stringify({ ...delivery, source: 'src_clientA', test: true });
+      const result = await run(`${trigger}.perform`, { subscribeData: { id: 'sub_1', secret }, rawRequest: { headers: signed(body), content: body } });
+      expect(result).toEqual([{ ...delivery, source: 'src_clientA', test: true }]);
+    });
+
     it('ignores a signed delivery of another event type', async () => {
       const other = JSON.stringify({ ...delivery, type: 'vyora.call_started' });
       await expect(run(`${trigger}.perform`, { subscribeData: { secret }, rawRequest: { headers: signed(other), content: other } })).resolves.toEqual([]);

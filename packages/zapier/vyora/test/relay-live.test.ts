@@ -109,7 +109,7 @@ describe('Vyora instant triggers against a running relay', () => {
     const hook = { subscribeData: sub, rawRequest: { headers: zapierHeaders(delivery.headers), content: delivery.body } };
     const items = (await run(`${trigger}.perform`, hook)) as Array<Record<string, unknown>>;
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ type: 'vyora.call_completed', provider: 'vyora', created_at: '2026-05-24T10:31:15Z', data: { call_id: 'live_call_1' } });
+    expect(items[0]).toMatchObject({ type: 'vyora.call_completed', provider: 'vyora', source: 'default', created_at: '2026-05-24T10:31:15Z', data: { call_id: 'live_call_1' } });
     expect(items[0]?.['id']).toBe(delivery.headers['webhook-id']);
 
     const forged = await rejection(() =>
@@ -119,7 +119,10 @@ describe('Vyora instant triggers against a running relay', () => {
 
     const listed = (await run(`${trigger}.performList`, { authData })) as Array<Record<string, unknown>>;
     expect(listed.map((e) => e['id'])).toContain(items[0]?.['id']);
-    expect(Object.keys(listed[0] ?? {}).sort()).toEqual(['created_at', 'data', 'id', 'provider', 'type']);
+    // The delivery's fields, `source` included once the relay's event listing carries it.
+    const row = (await (await fetch(`${relay.url}/v1/events?limit=1`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { data: Array<Record<string, unknown>> };
+    const withSource = typeof row.data[0]?.['source'] === 'string' ? ['source'] : [];
+    expect(Object.keys(listed[0] ?? {}).sort()).toEqual(['created_at', 'data', 'id', 'provider', ...withSource, 'type']);
 
     await expect(run(`${trigger}.performUnsubscribe`, { authData, subscribeData: sub })).resolves.toEqual({ id: sub.id, deleted: true });
     expect(await relayGet(`/v1/subscriptions/${sub.id}`)).toBe(404);

@@ -44,8 +44,21 @@ export interface TriggerEvent {
   event: string;
   created_at: string;
   data: unknown;
+  /** Relay mode: the relay source (provider workspace) the event came from, `default` or `src_…`. */
+  source?: string;
+  /** Relay mode: a subscription's test delivery (the provider documents' sample), not a real event. */
+  test?: true;
 }
 
 export function eventJson(e: TriggerEvent): IDataObject {
-  return { id: e.id, type: e.type, provider: e.provider, event: e.event, created_at: e.created_at, data: e.data as IDataObject };
+  return {
+    id: e.id,
+    type: e.type,
+    provider: e.provider,
+    event: e.event,
+    ...(e.source !== undefined ? { source: e.source } : {}),
+    created_at: e.created_at,
+    ...(e.test ? { test: true } : {}),
+    data: e.data as IDataObject,
+  };
 }

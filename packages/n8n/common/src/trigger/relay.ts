@@ -254,6 +254,9 @@ export async function receiveRelayDelivery(
     event,
     created_at: typeof envelope['created_at'] === 'string' ? envelope['created_at'] : new Date().toISOString(),
     data: envelope['data'] ?? null,
+    // Which client workspace it came from, for a workflow on a relay that serves several.
+    ...(typeof envelope['source'] === 'string' ? { source: envelope['source'] } : {}),
+    ...(envelope['test'] === true ? { test: true as const } : {}),
   });
   return { workflowData: [[{ json }]] };
 }

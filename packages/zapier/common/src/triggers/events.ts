@@ -25,12 +25,16 @@ export interface RelayEnvelope extends Item {
   id: string;
   type: string;
   provider: string;
+  /** The relay source (provider workspace) it came from: `default` or `src_…`. */
+  source?: string;
   created_at: string;
+  /** Present on a subscription's test delivery (the provider documents' sample). */
+  test?: true;
   data: unknown;
 }
 
-/** The envelope the relay would deliver for a provider body: what a relay trigger's sample looks like. */
+/** The envelope the relay would deliver for a provider body, from its default source: what a relay trigger's sample looks like. */
 export function envelopeOf(spec: ProviderSpec, body: Item, now = Date.UTC(2026, 0, 1)): RelayEnvelope {
   const e = normalizeWebhook(spec, { rawBody: JSON.stringify(body), headers: {}, now });
-  return { id: e.id, type: e.type, provider: e.provider, created_at: e.created_at, data: e.data };
+  return { id: e.id, type: e.type, provider: e.provider, source: 'default', created_at: e.created_at, data: e.data };
 }

@@ -32,9 +32,10 @@ function subscribeDataOf(bundle: Bundle): Partial<SubscribeData> {
 
 function envelope(v: unknown): RelayEnvelope | undefined {
   if (!isItem(v)) return undefined;
-  const { id, type, provider, created_at: createdAt, data } = v;
+  const { id, type, provider, source, created_at: createdAt, test, data } = v;
   if (typeof id !== 'string' || typeof type !== 'string' || typeof provider !== 'string' || typeof createdAt !== 'string') return undefined;
-  return { id, type, provider, created_at: createdAt, data };
+  // The source tells a Zap on a relay serving several client workspaces which one a call is from.
+  return { id, type, provider, ...(typeof source === 'string' ? { source } : {}), created_at: createdAt, ...(test === true ? { test: true as const } : {}), data };
 }
 
 export function eventType(spec: ProviderSpec, event: string): string {
