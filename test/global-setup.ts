@@ -3,16 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadRelayConfig, startRelay } from '../packages/relay/src';
-import { startSandbox } from '../packages/sandbox/src';
 import { PROBE_ENV, type Probe } from './support/features';
 import { RUN_DIR_ENV } from './support/n8n';
 import { relayApi, type ApiAnswer } from './support/relay-api';
 
 /**
- * Probes, once for the whole run, the relay routes and sandbox features that some journeys
- * need and that land in this round (filters, test deliveries, sources, scoped tokens,
- * several Vyora workspaces). Each probe calls the real route on a throwaway relay; the
- * answers go to the journeys through the environment (PROBE_ENV).
+ * Probes, once for the whole run, the relay routes that some journeys need and that land in
+ * this round (filters, test deliveries, sources, scoped tokens). Each probe calls the real
+ * route on a throwaway relay; the answers go to the journeys through the environment
+ * (PROBE_ENV), which jest copies into each test file.
  */
 
 const TOKEN = 'journey-probe-admin-token-0123456789';
@@ -32,7 +31,6 @@ export default async function setup(): Promise<void> {
 
 async function probeFeatures(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'callbridge-probe-'));
-  const sandbox = await startSandbox();
   const relay = await startRelay(
     loadRelayConfig({
       RELAY_DATABASE_URL: `sqlite:${join(dir, 'probe.db')}`,
@@ -45,7 +43,7 @@ async function probeFeatures(): Promise<void> {
     { logger: pino({ level: 'silent' }) },
   );
   const api = relayApi(relay.url, TOKEN);
-  const probe: Probe = { filter: null, testDelivery: null, sources: null, tokens: null, workspaces: null };
+  const probe: Probe = { filter: null, testDelivery: null, sources: null, tokens: null };
   try {
     const filter = { 'data.duration_seconds': { $gte: 30 } };
     const withFilter = await api.request('POST', '/v1/subscriptions', { target_url: 'http://127.0.0.1:9/probe', events: ['vyora.*'], filter });
@@ -75,13 +73,11 @@ async function probeFeatures(): Promise<void> {
       if (seen.status !== 200) probe.tokens = answer('GET /v1/subscriptions with a scoped token', seen);
     }
 
-    if (typeof (sandbox.vyora as { addWorkspace?: unknown }).addWorkspace !== 'function') probe.workspaces = 'the running sandbox has no vyora.addWorkspace';
   } finally {
     await relay.close();
-    await sandbox.close();
     rmSync(dir, { recursive: true, force: true });
   }
   process.env[PROBE_ENV] = JSON.stringify(probe);
   const gaps = Object.entries(probe).filter(([, v]) => v !== null);
-  process.stdout.write(`\n[probe] relay and sandbox features: ${gaps.length === 0 ? 'all present' : `missing ${gaps.map(([k]) => k).join(', ')}`}\n`);
+  process.stdout.write(`\n[probe] relay routes: ${gaps.length === 0 ? 'all present' : `missing ${gaps.map(([k]) => k).join(', ')}`}\n`);
 }

@@ -1,8 +1,8 @@
 /**
- * Which relay routes and sandbox features this checkout has, probed once per run by
- * global-setup.ts against a real relay and sandbox, and read by each journey as it is
- * collected: a journey whose parts are missing is skipped by name, saying which route is
- * missing and what the relay answered, never passed in silence.
+ * Which relay routes this checkout has, probed once per run by global-setup.ts against a
+ * real relay, and read by each journey as it is collected: a journey whose parts are missing
+ * is skipped by name, saying which route is missing and what the relay answered, never
+ * passed in silence.
  */
 
 export const FEATURES = {
@@ -10,7 +10,6 @@ export const FEATURES = {
   testDelivery: 'test deliveries (POST /v1/subscriptions/<id>/test)',
   sources: 'sources (POST /v1/sources and POST /hooks/vyora/<source_id>)',
   tokens: 'scoped tokens (POST /v1/tokens)',
-  workspaces: "several sandbox Vyora workspaces (the sandbox's vyora.addWorkspace)",
 } as const;
 
 export type Feature = keyof typeof FEATURES;
