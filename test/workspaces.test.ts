@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import vyoraApp from '../packages/zapier/vyora/src/index';
+import { runner } from '../packages/zapier/common/test-support/zapier';
 import { describeIf } from './support/features';
 import { postingWorkflow, prepareN8n, startN8n, type N8nServer } from './support/n8n';
 import { startParts, RELAY_TOKEN, type Parts } from './support/parts';
@@ -13,7 +15,8 @@ import { journey } from './support/steps';
  * in the sandbox, a relay source for each (its own hook URL, secret and API key), a token
  * scoped to each source, and each client's n8n workflow (Vyora Trigger in relay mode) holding
  * only its client's token. Each workflow must run for its own client's calls only; a token
- * must not see or act on the other client's subscriptions, calls or sources.
+ * must not see or act on the other client's subscriptions, calls or sources. A Zap on one
+ * client's connection, with that client's token, subscribes and lists for that client only.
  */
 
 interface Client {
@@ -28,6 +31,7 @@ interface Client {
 
 describeIf(['sources', 'tokens'], "journey 6: two client workspaces, each client's n8n trigger with its own scoped token", () => {
   const j = journey('workspaces');
+  const zap = runner(vyoraApp);
   let work = '';
   let parts: Parts | undefined;
   let rx: Receiver | undefined;
@@ -130,6 +134,17 @@ describeIf(['sources', 'tokens'], "journey 6: two client workspaces, each client
       expect(aEvents['data']).toEqual([]);
       expect((await a.api.request('GET', '/v1/sources')).status).toBe(403);
       expect((await a.api.request('POST', '/v1/tokens', { name: 'escalate', sources: [b.source] })).status).toBe(403);
+    });
+
+    await j.step("a Zap on client A's connection (its scoped token) subscribes for client A and lists client A's events only", async () => {
+      const [a] = clients as [Client, Client];
+      const authData = { api_key: 'unused-for-relay-calls', relay_url: relayUrl, relay_token: a.token };
+      const trigger = 'triggers.all_processing_completed.operation';
+      const sub = (await zap(`${trigger}.performSubscribe`, { authData, targetUrl: `${receiver.url}/zapier/a` })) as { id: string };
+      expect(await a.api.must('GET', `/v1/subscriptions/${sub.id}`, undefined, 200)).toMatchObject({ sources: [a.source] });
+      const listed = (await zap(`${trigger}.performList`, { authData })) as Array<Record<string, unknown>>;
+      expect(listed.map((e) => [at(e, 'data.call_id'), e['source']])).toEqual([[a.calls[0], a.source]]);
+      await expect(zap(`${trigger}.performUnsubscribe`, { authData, subscribeData: sub })).resolves.toEqual({ id: sub.id, deleted: true });
     });
 
     await j.step('deactivating each workflow removes its subscription, with its own token', async () => {
