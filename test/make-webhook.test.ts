@@ -65,7 +65,7 @@ describeIf(['filter', 'testDelivery'], 'journey 4: a Make-style custom webhook w
 
     const sample = await j.step('send the test delivery that Make determines the data structure from', async () => {
       const accepted = await api.must('POST', `/v1/subscriptions/${sub}/test`, { type: 'vyora.all_processing_completed' }, 202);
-      expect(accepted).toEqual({ event_id: expect.stringMatching(/^evt_/), delivery_id: expect.any(String) });
+      expect(accepted).toEqual({ event_id: expect.stringMatching(/^evt_/), delivery_id: expect.any(Number) });
       const r = await receiver.waitFor((x) => x.body.includes('"test":true'), 'the test delivery');
       const body = json(r);
       expect(body).toMatchObject({ id: accepted['event_id'], type: 'vyora.all_processing_completed', provider: 'vyora', test: true });

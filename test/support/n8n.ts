@@ -46,10 +46,11 @@ function baseEnv(extra: Record<string, string>): Record<string, string> {
   return { ...env, ...extra };
 }
 
-function collect(child: ChildProcess, lines: string[], echo: string | null): void {
+function collect(child: ChildProcess, lines: string[], echo: string | null, onLine?: (line: string) => void): void {
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
     createInterface({ input: stream }).on('line', (line) => {
+      onLine?.(line);
       lines.push(line);
       if (lines.length > 400) lines.shift();
       if (echo !== null) print(`    ${echo}: ${line}`);
@@ -146,10 +147,14 @@ interface Launched {
 async function launch(prepared: PreparedN8n, env: Record<string, string>, url: string): Promise<Launched> {
   const child = spawn(prepared.node, [prepared.bin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
-  collect(child, lines, process.env['CALLBRIDGE_E2E_LOGS'] === '1' ? 'n8n' : null);
+  let announced = false;
+  collect(child, lines, process.env['CALLBRIDGE_E2E_LOGS'] === '1' ? 'n8n' : null, (line) => {
+    if (line.includes('Editor is now accessible via')) announced = true;
+  });
   const exited = exitOf(child);
   const tail = (n = 40): string => lines.slice(-n).join('\n');
-  // /healthz/readiness answers before the REST routes exist; /rest/settings is one of them.
+  // /healthz/readiness answers before the REST routes exist; /rest/settings is one of them,
+  // and even then some routes (owner setup, activation) come a moment later.
   const deadline = Date.now() + 90_000;
   for (;;) {
     let problem: string | undefined;
@@ -160,7 +165,8 @@ async function launch(prepared: PreparedN8n, env: Record<string, string>, url: s
       await exited;
       throw new Error(`${problem}:\n${tail()}`);
     }
-    if (await fetch(`${url}/rest/settings`).then((r) => r.status === 200, () => false)) break;
+    // n8n registers its routes in stages, and says it is ready for the editor only at the end.
+    if (announced && (await fetch(`${url}/rest/settings`).then((r) => r.status === 200, () => false))) break;
     await new Promise((r) => setTimeout(r, 250));
   }
   return {
@@ -208,6 +214,15 @@ export async function startN8n(options: StartOptions): Promise<N8nServer> {
   let running = await launch(prepared, env, url);
   let cookie = '';
   const rest = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> => {
+    // Under load n8n can still answer "n8n is starting up. Please wait" (as text, with 200)
+    // after its REST routes exist: wait that out rather than take it for an answer.
+    for (let waited = 0; ; waited += 250) {
+      const got = await restOnce(method, path, body);
+      if (got.body['text'] !== 'n8n is starting up. Please wait' || waited > 60_000) return got;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+  const restOnce = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> => {
     const res = await fetch(`${url}/rest${path}`, {
       method,
       headers: { 'browser-id': BROWSER_ID, ...(cookie ? { cookie } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },

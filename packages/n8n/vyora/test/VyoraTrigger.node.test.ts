@@ -114,6 +114,12 @@ describe('Vyora Trigger, relay mode', () => {
     expect(setup.staticData).toEqual({ relaySubscriptionId: 'sub_1', relaySecret: RELAY_SECRET });
   });
 
+  it('lets a workflow select no event (every event): n8n refuses to publish an empty required parameter', () => {
+    const events = node.description.properties.find((p) => p.name === 'events');
+    expect(events?.default).toEqual([]);
+    expect(events?.required).toBeFalsy();
+  });
+
   it('subscribes to every Vyora event when none is selected', async () => {
     relayApi()
       .post('/v1/subscriptions', { target_url: HOOK_URL, events: ['vyora.all_processing_completed', 'vyora.call_completed', 'vyora.call_started'] })

@@ -13,13 +13,19 @@ export function webhookSpecOf(spec: ProviderSpec): WebhookSpec {
   return spec.webhooks;
 }
 
-export function eventsProperty(spec: ProviderSpec, description: string): INodeProperties {
+/**
+ * The event picker. `required: false` where none selected means every event (the node
+ * handles that): n8n refuses to publish a workflow whose required parameter is empty, so a
+ * required picker would make "every event" impossible to choose.
+ */
+export function eventsProperty(spec: ProviderSpec, description: string, options: { required: boolean } = { required: true }): INodeProperties {
   const events = webhookSpecOf(spec).events;
   return {
     displayName: 'Events',
     name: 'events',
     type: 'multiOptions',
-    required: true,
+    // n8n's lint wants an optional parameter to say nothing rather than required: false.
+    ...(options.required ? { required: true } : {}),
     default: [],
     description,
     options: [...events]

@@ -71,7 +71,7 @@ export class VyoraTrigger implements INodeType {
         default: '',
         displayOptions: { show: { mode: ['direct'] } },
       },
-      eventsProperty(vyora, 'The call events that start the workflow'),
+      eventsProperty(vyora, 'The call events that start the workflow; none selected: every event', { required: false }),
       relayFiltersProperty(vyora),
     ],
   };
