@@ -4,6 +4,9 @@ const { fork } = require('node:child_process');
 const { join } = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { setTimeout: sleep } = require('node:timers/promises');
+const autocannon = require('autocannon');
+
+const CORE = join(__dirname, '..', '..', 'core', 'dist', 'index.js');
 
 const SECRET = 'bench_vyora_webhook_secret_0001';
 const TOKEN = 'bench-admin-token-0123456789';
@@ -71,4 +74,87 @@ async function waitForReceiver(receiver, count, timeoutMs) {
   }
 }
 
-module.exports = { SECRET, TOKEN, CONNECTIONS, now, median, start, ask, stop, api, waitForReceiver };
+let serial = 0;
+
+/**
+ * Distinct, signed Vyora events, built before the clock starts so signing costs the
+ * generator nothing. `extra` is appended inside the JSON object; `secret` signs them.
+ */
+function signedPool(n, { extra = '', secret = SECRET } = {}) {
+  const { signWebhook } = require(CORE);
+  const out = new Array(n);
+  const run = `${process.pid}-${Date.now()}-${serial++}`;
+  for (let i = 0; i < n; i++) {
+    const body =
+      `{"event":"call_completed","call_id":"${run}-${i}","phone_number":"+919876543210","status":"completed",` +
+      `"duration_seconds":47,"timestamp":"2026-05-24T10:31:00Z"${extra}}`;
+    out[i] = { body, sig: signWebhook('vyora', { rawBody: body, secret }).value };
+  }
+  return out;
+}
+
+/**
+ * autocannon at 50 connections (or `connections`), one distinct signed body per request, to
+ * `path` (default /hooks/vyora); also measures its own CPU.
+ */
+async function cannon(url, pool, options, path = '/hooks/vyora') {
+  let i = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = now();
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    ...options,
+    requests: [
+      {
+        method: 'POST',
+        path,
+        setupRequest: (req) => {
+          const b = pool[i++ % pool.length];
+          req.body = b.body;
+          req.headers = { 'content-type': 'application/json', 'x-vyora-event': 'call_completed', 'x-vyora-signature': b.sig };
+          return req;
+        },
+      },
+    ],
+  });
+  const cpu = process.cpuUsage(cpu0);
+  const wallMs = now() - t0;
+  return {
+    rps: result.requests.average,
+    total: result.requests.total,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+    generatorCpu: (cpu.user + cpu.system) / 1000 / wallMs,
+  };
+}
+
+/** A cannon run with the server's CPU per request measured around it. */
+async function measured(server, run) {
+  const before = (await ask(server, 'stats')).cpu;
+  const result = await run();
+  const after = (await ask(server, 'stats')).cpu;
+  const us = after.user - before.user + (after.system - before.system);
+  const sysUs = after.system - before.system;
+  return { ...result, serverCpuUs: Math.round(us / Math.max(1, result.total)), serverSysUs: Math.round(sysUs / Math.max(1, result.total)) };
+}
+
+/** A relay's environment for a benchmark: its own database in `dir`, no rate limit, quiet logs. */
+function relayEnv(dir, extra = {}) {
+  return {
+    RELAY_DATABASE_URL: `sqlite:${join(dir, 'relay.db')}`,
+    RELAY_HOST: '127.0.0.1',
+    RELAY_PORT: '0',
+    RELAY_API_TOKEN: TOKEN,
+    RELAY_ALLOW_PRIVATE_TARGETS: 'true',
+    RELAY_RATE_LIMIT: '0',
+    RELAY_LOG_LEVEL: 'warn',
+    VYORA_WEBHOOK_SECRET: SECRET,
+    AILA_WEBHOOK_SECRET: SECRET,
+    AYRA_WEBHOOK_SECRET: SECRET,
+    ...extra,
+  };
+}
+
+module.exports = { SECRET, TOKEN, CONNECTIONS, now, median, start, ask, stop, api, waitForReceiver, signedPool, cannon, measured, relayEnv };

@@ -13,10 +13,9 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 const autocannon = require('autocannon');
-const { SECRET, TOKEN, CONNECTIONS, now, median, start, ask, stop, api, waitForReceiver } = require('./harness');
+const { SECRET, TOKEN, CONNECTIONS, now, median, start, ask, stop, api, waitForReceiver, signedPool } = require('./harness');
 
 const DIST = join(__dirname, '..', 'dist', 'index.js');
-const CORE = join(__dirname, '..', '..', 'core', 'dist', 'index.js');
 const PG_URL = process.env.BENCH_POSTGRES_URL || process.env.CALLBRIDGE_TEST_POSTGRES_URL || '';
 // BENCH_PG_PROF=DIR writes a CPU profile of each relay there (node --cpu-prof), for tuning.
 const PROF_DIR = process.env.BENCH_PG_PROF || '';
@@ -30,17 +29,6 @@ function startRelay(env) {
 async function cpuSeconds(relays, before) {
   const after = await Promise.all(relays.map((r) => ask(r, 'stats')));
   return after.reduce((s, a, i) => s + (a.cpu.user - before[i].cpu.user + a.cpu.system - before[i].cpu.system) / 1e6, 0);
-}
-
-let serial = 0;
-function signedPool(signWebhook, n) {
-  const run = `${process.pid}-${Date.now()}-${serial++}`;
-  const out = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const body = `{"event":"call_completed","call_id":"pg-${run}-${i}","phone_number":"+919876543210","status":"completed","duration_seconds":47}`;
-    out[i] = { body, sig: signWebhook('vyora', { rawBody: body, secret: SECRET }).value };
-  }
-  return out;
 }
 
 /**
@@ -109,8 +97,8 @@ async function transactions() {
 }
 
 /** One ingest round on a setup: throughput, events per relay CPU-second and (PostgreSQL) per transaction. */
-async function ingestRound(setup, signWebhook, options) {
-  const pool = signedPool(signWebhook, Math.ceil(30_000 * options.duration * setup.relays.length));
+async function ingestRound(setup, options) {
+  const pool = signedPool(Math.ceil(30_000 * options.duration * setup.relays.length));
   const before = await Promise.all(setup.relays.map((x) => ask(x, 'stats')));
   const tx0 = setup.pg ? await transactions() : 0;
   const res = await load(setup.relays, pool, { duration: options.duration, perRelay: options.perRelay });
@@ -121,10 +109,10 @@ async function ingestRound(setup, signWebhook, options) {
 }
 
 /** Stores `n` events with a subscription and waits until all are delivered, so replays have work. */
-async function prepareDelivery(setup, signWebhook, receiver, n) {
+async function prepareDelivery(setup, receiver, n) {
   await api(setup.relays[0].url, 'POST', '/v1/subscriptions', { target_url: `${receiver.url}/hook`, events: ['vyora.*'] });
   await ask(receiver, 'reset');
-  await load(setup.relays, signedPool(signWebhook, n), { amount: n, perRelay: CONNECTIONS });
+  await load(setup.relays, signedPool(n), { amount: n, perRelay: CONNECTIONS });
   await waitForReceiver(receiver, n, 180_000);
 }
 
@@ -170,7 +158,6 @@ async function benchPostgres(report, options) {
     report.postgres = { skipped: 'set CALLBRIDGE_TEST_POSTGRES_URL' };
     return;
   }
-  const { signWebhook } = require(CORE);
   require.resolve(DIST);
   const dir = mkdtempSync(join(tmpdir(), 'relay-bench-pg-'));
   const schemas = [0, 1, 2, 3].map(() => `bench_${randomBytes(4).toString('hex')}`);
@@ -189,13 +176,13 @@ async function benchPostgres(report, options) {
     for (const setup of setups) {
       setup.relays = [];
       for (const e of setup.envs) setup.relays.push(await startRelay(e)); // one at a time: the first migrates
-      await load(setup.relays, signedPool(signWebhook, 5000), { duration: 2, perRelay: CONNECTIONS }); // warm up
+      await load(setup.relays, signedPool(5000), { duration: 2, perRelay: CONNECTIONS }); // warm up
     }
     const rounds = [];
     for (let r = 0; r < options.rounds; r++) {
       const x = {};
-      for (const setup of setups) x[setup.name] = await ingestRound(setup, signWebhook, { duration: options.duration, perRelay: CONNECTIONS });
-      x.split = await ingestRound(two, signWebhook, { duration: options.duration, perRelay: CONNECTIONS / 2 });
+      for (const setup of setups) x[setup.name] = await ingestRound(setup, { duration: options.duration, perRelay: CONNECTIONS });
+      x.split = await ingestRound(two, { duration: options.duration, perRelay: CONNECTIONS / 2 });
       rounds.push(x);
       const show = (k) => `${Math.round(x[k].rps)}/s ${Math.round(x[k].perCpuSecond)}/CPU-s ${fixed(x[k].perTransaction)}/tx`;
       console.log(
@@ -210,7 +197,7 @@ async function benchPostgres(report, options) {
       const receiver = await start('receiver');
       receivers.push(receiver);
       setup.receiver = receiver;
-      await prepareDelivery(setup, signWebhook, receiver, 20_000);
+      await prepareDelivery(setup, receiver, 20_000);
     }
     for (let r = 0; r < options.rounds; r++) {
       const a = await deliveryRound(one, one.receiver);

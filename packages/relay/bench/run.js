@@ -13,8 +13,7 @@ const http = require('node:http');
 const { tmpdir, cpus, loadavg } = require('node:os');
 const { join } = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
-const autocannon = require('autocannon');
-const { SECRET, TOKEN, CONNECTIONS, now, median, start, ask, stop, api, waitForReceiver } = require('./harness');
+const { SECRET, CONNECTIONS, now, median, start, ask, stop, api, waitForReceiver, signedPool, cannon, measured, relayEnv } = require('./harness');
 
 const DIST = join(__dirname, '..', 'dist', 'index.js');
 const CORE = join(__dirname, '..', '..', 'core', 'dist', 'index.js');
@@ -54,81 +53,7 @@ function startRelay(env) {
   return start('relay', { env, execArgv });
 }
 
-function relayEnv(dir, extra = {}) {
-  return {
-    RELAY_DATABASE_URL: `sqlite:${join(dir, 'relay.db')}`,
-    RELAY_HOST: '127.0.0.1',
-    RELAY_PORT: '0',
-    RELAY_API_TOKEN: TOKEN,
-    RELAY_ALLOW_PRIVATE_TARGETS: 'true',
-    RELAY_RATE_LIMIT: '0',
-    RELAY_LOG_LEVEL: 'warn',
-    VYORA_WEBHOOK_SECRET: SECRET,
-    AILA_WEBHOOK_SECRET: SECRET,
-    AYRA_WEBHOOK_SECRET: SECRET,
-    ...extra,
-  };
-}
-
 // ---------------------------------------------------------------- load
-
-let serial = 0;
-
-/** Distinct, signed Vyora events, built before the clock starts so signing costs the generator nothing. */
-function signedPool(n, extra = '') {
-  const out = new Array(n);
-  const run = `${process.pid}-${Date.now()}-${serial++}`;
-  for (let i = 0; i < n; i++) {
-    const body =
-      `{"event":"call_completed","call_id":"${run}-${i}","phone_number":"+919876543210","status":"completed",` +
-      `"duration_seconds":47,"timestamp":"2026-05-24T10:31:00Z"${extra}}`;
-    out[i] = { body, sig: signWebhook('vyora', { rawBody: body, secret: SECRET }).value };
-  }
-  return out;
-}
-
-/** autocannon at 50 connections, one distinct signed body per request; also measures its own CPU. */
-async function cannon(url, pool, options) {
-  let i = 0;
-  const cpu0 = process.cpuUsage();
-  const t0 = now();
-  const result = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    ...options,
-    requests: [
-      {
-        method: 'POST',
-        path: '/hooks/vyora',
-        setupRequest: (req) => {
-          const b = pool[i++ % pool.length];
-          req.body = b.body;
-          req.headers = { 'content-type': 'application/json', 'x-vyora-event': 'call_completed', 'x-vyora-signature': b.sig };
-          return req;
-        },
-      },
-    ],
-  });
-  const cpu = process.cpuUsage(cpu0);
-  const wallMs = now() - t0;
-  return {
-    rps: result.requests.average,
-    total: result.requests.total,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts + result.non2xx,
-    generatorCpu: (cpu.user + cpu.system) / 1000 / wallMs,
-  };
-}
-
-async function measured(server, run) {
-  const before = (await ask(server, 'stats')).cpu;
-  const result = await run();
-  const after = (await ask(server, 'stats')).cpu;
-  const us = after.user - before.user + (after.system - before.system);
-  const sysUs = after.system - before.system;
-  return { ...result, serverCpuUs: Math.round(us / Math.max(1, result.total)), serverSysUs: Math.round(sysUs / Math.max(1, result.total)) };
-}
 
 async function benchIngest(report) {
   const dir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
@@ -178,6 +103,8 @@ async function benchIngest(report) {
 
 // ---------------------------------------------------------------- delivery
 
+let pacedRun = 0;
+
 /** Posts `rate` events a second for `seconds`, each stamped with its send time, over keep-alive. */
 async function paced(url, rate, seconds) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -186,7 +113,7 @@ async function paced(url, rate, seconds) {
   const total = rate * seconds;
   const started = now();
   const inflight = new Set();
-  const run = `${process.pid}-${Date.now()}-${serial++}`;
+  const run = `${process.pid}-${Date.now()}-${pacedRun++}`;
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / rate;
     const wait = due - now();

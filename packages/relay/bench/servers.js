@@ -51,6 +51,8 @@ async function main() {
     let first = 0;
     let last = 0;
     let latencies = [];
+    // Per path: how many arrived, and for paths under /timed/ when each arrived (rate checks).
+    let byPath = {};
     const server = http.createServer((req, res) => {
       const chunks = [];
       req.on('data', (c) => chunks.push(c));
@@ -62,6 +64,9 @@ async function main() {
         if (count === 0) first = t;
         last = t;
         count += 1;
+        const entry = (byPath[req.url] ??= { count: 0, arrivals: [] });
+        entry.count += 1;
+        if (req.url.startsWith('/timed/')) entry.arrivals.push(t);
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '2' });
         res.end('{}');
       });
@@ -70,13 +75,14 @@ async function main() {
     server.listen(0, '127.0.0.1', () => process.send({ type: 'ready', port: server.address().port }));
     process.on('message', (m) => {
       if (m.type === 'stats') {
-        process.send({ type: 'stats', count, first, last, latencies, rss: rss(), cpu: process.cpuUsage() });
+        process.send({ type: 'stats', count, first, last, latencies, byPath, rss: rss(), cpu: process.cpuUsage() });
       }
       if (m.type === 'reset') {
         count = 0;
         first = 0;
         last = 0;
         latencies = [];
+        byPath = {};
         process.send({ type: 'reset' });
       }
     });
