@@ -7,6 +7,8 @@
 //   memory    the relay's RSS across a 100,000-event run
 // Usage: node bench/run.js [--duration 10] [--rounds 3] [--only ingest,delivery,memory] [--json out.json]
 //                          [--node-flags "<V8 flags for the relay; default RELAY_NODE_FLAGS>"] [--prof DIR]
+//                          [--baseline DIR]  (a checkout of an earlier commit, built: its relay runs in the
+//                                             ingest rounds too, so "no slower than before" is one run's ratio)
 const { existsSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { Buffer } = require('node:buffer');
 const http = require('node:http');
@@ -33,6 +35,12 @@ const ROUNDS = Number(arg('rounds', '3'));
 const ONLY = new Set(String(arg('only', 'ingest,delivery,memory,postgres')).split(','));
 const JSON_OUT = arg('json', '');
 const PROF_DIR = arg('prof', '');
+const BASELINE = arg('baseline', '');
+const BASELINE_DIST = BASELINE ? join(BASELINE, 'packages', 'relay', 'dist', 'index.js') : '';
+if (BASELINE && !existsSync(BASELINE_DIST)) {
+  console.error(`bench: --baseline ${BASELINE} has no built relay (${BASELINE_DIST}); run tsc -b there first`);
+  process.exit(1);
+}
 // The relay runs with the V8 flags it recommends (RELAY_NODE_FLAGS) unless --node-flags says otherwise.
 const RELAY_FLAGS = arg('node-flags', null) === null ? [...require(DIST).RELAY_NODE_FLAGS] : String(arg('node-flags', '')).split(' ').filter(Boolean);
 
@@ -57,29 +65,36 @@ function startRelay(env) {
 
 async function benchIngest(report) {
   const dir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
+  const baseDir = mkdtempSync(join(tmpdir(), 'relay-bench-base-'));
   const bare = await start('bare');
   const relay = await startRelay(relayEnv(dir));
-  const rounds = { bare: [], relay: [] };
+  const baseline = BASELINE_DIST ? await startRelay({ ...relayEnv(baseDir), BENCH_RELAY_DIST: BASELINE_DIST }) : null;
+  const rounds = { bare: [], relay: [], baseline: [] };
   try {
     const warm = signedPool(5000);
     await cannon(bare.url, warm, { duration: 2 });
     await cannon(relay.url, warm, { duration: 2 });
+    if (baseline) await cannon(baseline.url, warm, { duration: 2 });
     // Rounds alternate so that noise from the machine falls on both sides alike.
     for (let r = 0; r < ROUNDS; r++) {
       const pool = signedPool(Math.ceil(45_000 * DURATION));
       rounds.bare.push(await measured(bare, () => cannon(bare.url, pool, { duration: DURATION })));
       rounds.relay.push(await measured(relay, () => cannon(relay.url, pool, { duration: DURATION })));
+      if (baseline) rounds.baseline.push(await measured(baseline, () => cannon(baseline.url, signedPool(Math.ceil(45_000 * DURATION)), { duration: DURATION })));
       const b = rounds.bare[r];
       const x = rounds.relay[r];
       console.log(
         `  round ${r + 1}: bare ${Math.round(b.rps)}/s p99 ${b.p99} ms, ${b.serverCpuUs} us CPU/req (${b.serverSysUs} sys) (generator ${Math.round(b.generatorCpu * 100)}% CPU) | ` +
-          `relay ${Math.round(x.rps)}/s p99 ${x.p99} ms, ${x.serverCpuUs} us CPU/req (${x.serverSysUs} sys) (generator ${Math.round(x.generatorCpu * 100)}% CPU) | ratio ${(x.rps / b.rps).toFixed(2)}`,
+          `relay ${Math.round(x.rps)}/s p99 ${x.p99} ms, ${x.serverCpuUs} us CPU/req (${x.serverSysUs} sys) (generator ${Math.round(x.generatorCpu * 100)}% CPU) | ratio ${(x.rps / b.rps).toFixed(2)}` +
+          (baseline ? ` | baseline ${Math.round(rounds.baseline[r].rps)}/s, ${rounds.baseline[r].serverCpuUs} us CPU/req: relay/baseline ${(x.rps / rounds.baseline[r].rps).toFixed(2)}` : ''),
       );
     }
   } finally {
     await stop(relay);
+    if (baseline) await stop(baseline);
     await stop(bare);
     rmSync(dir, { recursive: true, force: true });
+    rmSync(baseDir, { recursive: true, force: true });
   }
   const bareRps = median(rounds.bare.map((x) => x.rps));
   const relayRps = median(rounds.relay.map((x) => x.rps));
@@ -98,6 +113,14 @@ async function benchIngest(report) {
     bareCpuUsPerRequest: median(rounds.bare.map((x) => x.serverCpuUs)),
     generatorCpuBare: round1(median(rounds.bare.map((x) => x.generatorCpu)) * 100),
     generatorCpuRelay: round1(median(rounds.relay.map((x) => x.generatorCpu)) * 100),
+    ...(baseline
+      ? {
+          baselineRps: Math.round(median(rounds.baseline.map((x) => x.rps))),
+          baselineCpuUsPerRequest: median(rounds.baseline.map((x) => x.serverCpuUs)),
+          // Each round's relay against the baseline measured in the same round.
+          relayVsBaseline: Math.round(median(rounds.relay.map((x, i) => x.rps / rounds.baseline[i].rps)) * 100) / 100,
+        }
+      : {}),
   };
 }
 
@@ -302,6 +325,9 @@ async function main() {
         `relay p99 ${i.relayP99Ms} ms (goal <= 10); generator CPU ${i.generatorCpuRelay}% (relay) / ${i.generatorCpuBare}% (bare) of one core`,
     );
     // autocannon runs on one core: near 100% it, not the server, set the pace.
+    if (i.relayVsBaseline !== undefined) {
+      console.log(`  ingest against the baseline build: ${i.relayRps}/s vs ${i.baselineRps}/s = ${i.relayVsBaseline} (CPU per request ${i.relayCpuUsPerRequest} vs ${i.baselineCpuUsPerRequest} us)`);
+    }
     if (i.generatorCpuBare >= GENERATOR_SATURATED) {
       console.log(
         `  note: the generator used ${i.generatorCpuBare}% of a core against the bare server, so the bare figure is the ` +

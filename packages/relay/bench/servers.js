@@ -36,7 +36,8 @@ async function main() {
   }
 
   if (mode === 'relay') {
-    const { loadRelayConfig, startRelay } = require('../dist/index.js');
+    // BENCH_RELAY_DIST runs another build of the relay (an earlier commit) as a baseline.
+    const { loadRelayConfig, startRelay } = require(process.env.BENCH_RELAY_DIST || '../dist/index.js');
     const relay = await startRelay(loadRelayConfig(process.env));
     process.send({ type: 'ready', port: relay.port, url: relay.url });
     process.on('message', (m) => {
