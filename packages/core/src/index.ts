@@ -2,6 +2,7 @@ export * from './spec/types';
 export * from './spec/fields';
 export * from './spec/define';
 export * from './spec/describe';
+export * from './spec/labels';
 export * from './errors';
 export * from './client';
 export * from './registry';

@@ -13,7 +13,7 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 const autocannon = require('autocannon');
-const { SECRET, TOKEN, CONNECTIONS, now, median, start, ask, stop, api, waitForReceiver, signedPool } = require('./harness');
+const { CONNECTIONS, now, median, start, ask, stop, api, waitForReceiver, signedPool, relayEnv } = require('./harness');
 
 const DIST = join(__dirname, '..', 'dist', 'index.js');
 const PG_URL = process.env.BENCH_POSTGRES_URL || process.env.CALLBRIDGE_TEST_POSTGRES_URL || '';
@@ -64,18 +64,9 @@ async function load(relays, pool, options) {
   return { ok, rps, errors, p99: Math.max(...results.map((r) => r.latency.p99)) };
 }
 
+/** The bench relay's environment, on PostgreSQL at `databaseUrl`. */
 function env(databaseUrl, extra = {}) {
-  return {
-    RELAY_DATABASE_URL: databaseUrl,
-    RELAY_HOST: '127.0.0.1',
-    RELAY_PORT: '0',
-    RELAY_API_TOKEN: TOKEN,
-    RELAY_ALLOW_PRIVATE_TARGETS: 'true',
-    RELAY_RATE_LIMIT: '0',
-    RELAY_LOG_LEVEL: 'warn',
-    VYORA_WEBHOOK_SECRET: SECRET,
-    ...extra,
-  };
+  return relayEnv(tmpdir(), { RELAY_DATABASE_URL: databaseUrl, ...extra });
 }
 
 /** One statement on a connection of its own (the bench's bookkeeping, apart from the relays' pools). */

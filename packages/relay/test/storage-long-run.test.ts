@@ -1,7 +1,5 @@
-import { join } from 'node:path';
 import type { ClaimRequest, ConfigChange, DeliveryOutcome, RelayStorage } from '../src/storage/types';
-import { storageBackends, testEvent as event } from './support/backends';
-import { tempDir } from './support/harness';
+import { storageBackends, storagePerTest, testEvent as event } from './support/backends';
 import { dropTestSchemas } from './support/postgres';
 
 /**
@@ -43,15 +41,10 @@ async function pendingFor(s: RelayStorage, subscriptionId: string): Promise<stri
 }
 
 describe.each(backends)('%s', (_name, open) => {
-  let dir: ReturnType<typeof tempDir>;
+  const storage = storagePerTest(open);
   let s: RelayStorage;
-  beforeEach(async () => {
-    dir = tempDir();
-    s = await open(join(dir.dir, 'relay.db'));
-  });
-  afterEach(async () => {
-    await s.close();
-    dir.remove();
+  beforeEach(() => {
+    s = storage();
   });
 
   test('a filter takes only matching events; the rest count as filtered; changing it applies to the next event', async () => {

@@ -1,12 +1,9 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { SqliteStorage } from '../src/storage/sqlite';
-import { ThreadedSqliteStorage } from '../src/storage/threaded';
 import { parseAnnouncement, parseSeqRuns } from '../src/storage/postgres/announce';
 import type { PostgresStorage } from '../src/storage/postgres/storage';
 import type { NewEvent, RelayStorage, StoredEvent } from '../src/storage/types';
-import { eventually, tempDir } from './support/harness';
-import { dropTestSchemas, openTestPostgres, PG_SKIP_NOTE, PG_URL, postgresBackend } from './support/postgres';
+import { storageBackends, storagePerTest } from './support/backends';
+import { eventually } from './support/harness';
+import { dropTestSchemas, openTestPostgres, PG_SKIP_NOTE, PG_URL } from './support/postgres';
 
 /** What the live stream needs from storage: events after a given one, and other replicas' events. */
 let n = 0;
@@ -28,32 +25,14 @@ function event(type = 'vyora.call_completed', extra: Partial<NewEvent> = {}): Ne
 
 const ids = (events: readonly StoredEvent[] | undefined): string[] => (events ?? []).map((e) => e.id);
 
-const WORKER = join(__dirname, '..', 'dist', 'storage', 'sqlite-worker.js');
-const backends: Array<[string, (path: string) => Promise<RelayStorage>]> = [['SqliteStorage (in process)', async (path) => new SqliteStorage({ path })]];
-if (existsSync(WORKER)) {
-  backends.push([
-    'ThreadedSqliteStorage (worker thread)',
-    async (path) => {
-      const t = new ThreadedSqliteStorage(WORKER, path);
-      await t.ready();
-      return t;
-    },
-  ]);
-}
-if (PG_URL) backends.push(['PostgresStorage', postgresBackend]);
-else describe.skip(PG_SKIP_NOTE, () => test('listEventsAfter and remote events on PostgreSQL', () => undefined));
+const backends = storageBackends();
 afterAll(dropTestSchemas);
 
 describe.each(backends)('listEventsAfter on %s', (_name, open) => {
-  let dir: ReturnType<typeof tempDir>;
+  const storage = storagePerTest(open);
   let s: RelayStorage;
-  beforeEach(async () => {
-    dir = tempDir();
-    s = await open(join(dir.dir, 'relay.db'));
-  });
-  afterEach(async () => {
-    await s.close();
-    dir.remove();
+  beforeEach(() => {
+    s = storage();
   });
 
   test('returns the events received after the given one, in receive order, and null for an unknown id', async () => {

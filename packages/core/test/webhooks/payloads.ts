@@ -1,23 +1,11 @@
-/** Example webhook payloads: Vyora's verbatim from its API document, Aila's and Ayra's in the shape our specs assume. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-export const vyoraExample = {
-  event: 'call_completed',
-  call_id: 'abc123xyz',
-  phone_number: '+919876543210',
-  contact_name: 'Rahul Sharma',
-  agent_id: 'your-agent-id',
-  agent_name: 'Home Loan Agent',
-  status: 'completed',
-  direction: 'outbound',
-  duration_seconds: 47,
-  recording_url: 'https://cdn.vyora.ai/recordings/abc123.mp3',
-  transcript: [{ bot: "Hi Rahul, I'm calling about your home loan inquiry..." }, { user: 'Yes, I was interested in learning more...' }],
-  analysis: { summary: 'Lead expressed strong interest, asked about EMI options.', classification: 'Interested' },
-  campaign_id: 'campaign_456',
-  custom_args: { name: 'Rahul Sharma', product: 'Home Loan' },
-  called_at: '2026-05-24T10:30:00Z',
-  timestamp: '2026-05-24T10:31:15Z',
-};
+/** Example webhook payloads: Vyora's verbatim from its API document (the shared fixture), Aila's and Ayra's in the shape our specs assume. */
+
+export const vyoraExample = JSON.parse(
+  readFileSync(join(__dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'vyora', 'webhook.call_completed.json'), 'utf8'),
+) as Record<string, unknown>;
 
 export const ailaExample = {
   id: 'evt_aila_0001',

@@ -4,20 +4,9 @@
  * like the CLI: `calls.trigger` → `callsTrigger`. Labels follow Make's style: Title Case.
  */
 
-const SMALL_WORDS = new Set(['a', 'an', 'and', 'as', 'at', 'by', 'for', 'in', 'of', 'on', 'or', 'the', 'to', 'via']);
+import { capitalize, titleCase, valueLabel, words } from '@callbridge/core';
 
-/** Splits `waitForAnalysis`, `team_metrics`, `call.data.extracted` into lower-case words. */
-export function words(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .split(/[^A-Za-z0-9]+/)
-    .filter((w) => w.length > 0)
-    .map((w) => w.toLowerCase());
-}
-
-function capitalize(word: string): string {
-  return word.replace(/[A-Za-z]/, (c) => c.toUpperCase());
-}
+export { titleCase, valueLabel, words };
 
 export function pascal(name: string): string {
   return words(name).map(capitalize).join('');
@@ -53,24 +42,6 @@ export function rpcName(operation: string, value: string): string {
   const [resource = operation, action = ''] = operation.split('.');
   const stem = action === 'list' ? `list${pascal(resource)}` : `options${pascal(operation)}`;
   return value === 'id' ? stem : `${stem}By${pascal(value)}`;
-}
-
-/** Title Case that keeps words already capitalised (ID, URL, E.164) and small words lower case after the first. */
-export function titleCase(text: string): string {
-  return text
-    .split(/\s+/)
-    .filter((w) => w.length > 0)
-    .map((w, i) => {
-      if (/^[^A-Za-z]*[A-Z]/.test(w)) return w;
-      if (i > 0 && SMALL_WORDS.has(w)) return w;
-      return capitalize(w);
-    })
-    .join(' ');
-}
-
-/** An event or enum value as a label: `call_completed` → "Call Completed". */
-export function valueLabel(value: string): string {
-  return words(value).map(capitalize).join(' ');
 }
 
 /** A JSON key as a label: `duration_seconds` → "Duration Seconds", `id` → "ID". */

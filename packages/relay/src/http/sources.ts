@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from './app';
 import type { ResolvedSource } from '../sources/registry';
+import { readAll } from '../storage/config-cache';
 import { DEFAULT_SOURCE, type SourcePatch } from '../storage/types';
 import { HttpError } from './replies';
 import { requireAdmin } from './scope';
@@ -109,16 +110,8 @@ export function registerSourceRoutes(app: FastifyInstance, deps: AppDeps): void 
     '/sources',
     { schema: { tags, summary: "List sources: the environment's (default) and the API's", response: { 200: answer('Every source.', SourceList) } } },
     async (req) => {
-      const listed: ResolvedSource[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await deps.storage.listSources(500, cursor);
-        for (const s of page.items) {
-          const resolved = deps.sources.byId(s.id);
-          if (resolved) listed.push(resolved);
-        }
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
+      // In creation order, as storage lists them; the registry holds them revealed.
+      const listed = (await readAll((limit, cursor) => deps.storage.listSources(limit, cursor))).flatMap((s) => deps.sources.byId(s.id) ?? []);
       return { data: [...defaults(), ...listed].map((s) => sourceJson(req, s)) };
     },
   );

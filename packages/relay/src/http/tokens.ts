@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from './app';
 import { generateToken, hashToken } from '../security/auth';
+import { readAll } from '../storage/config-cache';
 import type { TokenRecord } from '../storage/types';
 import { HttpError } from './replies';
 import { requireAdmin } from './scope';
@@ -59,14 +60,7 @@ export function registerTokenRoutes(app: FastifyInstance, deps: AppDeps): void {
   );
 
   v1.get('/tokens', { schema: { tags, summary: 'List tokens (never the tokens themselves)', response: { 200: answer('Every token.', TokenList) } } }, async () => {
-    const data: ReturnType<typeof tokenJson>[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await deps.storage.listTokens(500, cursor);
-      data.push(...page.items.map(tokenJson));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return { data };
+    return { data: (await readAll((limit, cursor) => deps.storage.listTokens(limit, cursor))).map(tokenJson) };
   });
 
   v1.delete(

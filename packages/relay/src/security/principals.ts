@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Clock } from '@callbridge/core';
+import { ConfigCache, readAll } from '../storage/config-cache';
 import type { RelayStorage, TokenRecord } from '../storage/types';
 import { hashToken } from './auth';
 
@@ -23,49 +24,29 @@ export class TokenRegistry {
   readonly #clock: Clock;
   #byHash = new Map<string, TokenRecord>();
   readonly #touched = new Set<string>();
+  readonly #cache: ConfigCache;
   #timer: NodeJS.Timeout | undefined;
-  #loading: Promise<void> | undefined;
-  #stale = false;
-  #unsubscribe: (() => void) | undefined;
 
   constructor(storage: RelayStorage, adminHash: Buffer, clock: Clock) {
     this.#storage = storage;
     this.#adminHash = adminHash;
     this.#clock = clock;
+    this.#cache = new ConfigCache(storage, 'tokens', async () => {
+      const tokens = await readAll((limit, cursor) => storage.listTokens(limit, cursor));
+      this.#byHash = new Map(tokens.map((t) => [t.tokenHash, t]));
+    });
   }
 
   /** Loads the tokens and follows changes until `close`. */
   async start(): Promise<void> {
-    this.#unsubscribe = this.#storage.onConfigChange((change) => {
-      if (change === 'tokens') void this.reload().catch(() => undefined);
-    });
-    await this.reload();
+    await this.#cache.start();
     this.#timer = setInterval(() => void this.flushTouches().catch(() => undefined), TOUCH_EVERY_MS);
     this.#timer.unref();
   }
 
-  /** Reads every token again; concurrent calls share one read, and a change during it reads once more. */
-  async reload(): Promise<void> {
-    if (this.#loading) {
-      this.#stale = true;
-      return this.#loading;
-    }
-    this.#loading = (async () => {
-      do {
-        this.#stale = false;
-        const next = new Map<string, TokenRecord>();
-        let cursor: string | undefined;
-        do {
-          const page = await this.#storage.listTokens(500, cursor);
-          for (const t of page.items) next.set(t.tokenHash, t);
-          cursor = page.nextCursor ?? undefined;
-        } while (cursor);
-        this.#byHash = next;
-      } while (this.#stale);
-    })().finally(() => {
-      this.#loading = undefined;
-    });
-    return this.#loading;
+  /** Reads every token again (after a change this replica made, before answering). */
+  reload(): Promise<void> {
+    return this.#cache.reload();
   }
 
   authenticate(token: string): Principal | null {
@@ -86,7 +67,7 @@ export class TokenRegistry {
   }
 
   async close(): Promise<void> {
-    this.#unsubscribe?.();
+    this.#cache.close();
     if (this.#timer) clearInterval(this.#timer);
     await this.flushTouches().catch(() => undefined);
   }

@@ -1,6 +1,7 @@
 import { isProviderId, type ProviderId } from '@callbridge/core';
 import type { ProviderCredentials } from '../config';
 import type { SecretsAtRest } from '../security/secrets-at-rest';
+import { ConfigCache, readAll } from '../storage/config-cache';
 import { DEFAULT_SOURCE, type RelayStorage, type SourceRecord } from '../storage/types';
 
 /**
@@ -24,51 +25,31 @@ export interface ResolvedSource {
 }
 
 export class SourceRegistry {
-  readonly #storage: RelayStorage;
   readonly #secrets: SecretsAtRest;
   readonly #environment: Partial<Record<ProviderId, ProviderCredentials>>;
   #byId = new Map<string, ResolvedSource>();
-  #loading: Promise<void> | undefined;
-  #stale = false;
-  #unsubscribe: (() => void) | undefined;
+  readonly #cache: ConfigCache;
 
   constructor(storage: RelayStorage, secrets: SecretsAtRest, environment: Partial<Record<ProviderId, ProviderCredentials>>) {
-    this.#storage = storage;
     this.#secrets = secrets;
     this.#environment = environment;
+    this.#cache = new ConfigCache(storage, 'sources', async () => {
+      const next = new Map<string, ResolvedSource>();
+      for (const s of await readAll((limit, cursor) => storage.listSources(limit, cursor))) {
+        const resolved = this.#resolve(s);
+        if (resolved) next.set(s.id, resolved);
+      }
+      this.#byId = next;
+    });
   }
 
-  async start(): Promise<void> {
-    this.#unsubscribe = this.#storage.onConfigChange((change) => {
-      if (change === 'sources') void this.reload().catch(() => undefined);
-    });
-    await this.reload();
+  start(): Promise<void> {
+    return this.#cache.start();
   }
 
-  async reload(): Promise<void> {
-    if (this.#loading) {
-      this.#stale = true;
-      return this.#loading;
-    }
-    this.#loading = (async () => {
-      do {
-        this.#stale = false;
-        const next = new Map<string, ResolvedSource>();
-        let cursor: string | undefined;
-        do {
-          const page = await this.#storage.listSources(500, cursor);
-          for (const s of page.items) {
-            const resolved = this.#resolve(s);
-            if (resolved) next.set(s.id, resolved);
-          }
-          cursor = page.nextCursor ?? undefined;
-        } while (cursor);
-        this.#byId = next;
-      } while (this.#stale);
-    })().finally(() => {
-      this.#loading = undefined;
-    });
-    return this.#loading;
+  /** Reads every source again (after a change this replica made, before answering). */
+  reload(): Promise<void> {
+    return this.#cache.reload();
   }
 
   #resolve(s: SourceRecord): ResolvedSource | null {
@@ -122,6 +103,6 @@ export class SourceRegistry {
   }
 
   close(): void {
-    this.#unsubscribe?.();
+    this.#cache.close();
   }
 }

@@ -3,6 +3,7 @@ import type {
   DeliveryOutcomeKind,
   DeliveryRecord,
   DeliveryState,
+  SecretField,
   SourceRecord,
   StoredEvent,
   Subscription,
@@ -170,3 +171,32 @@ export function toAttempt(row: Row): AttemptRecord {
     responseBody: strOrNull(row, 'response_body'),
   };
 }
+
+/**
+ * The secret-bearing values of subscription rows (id, secret, previous_secret, headers) and
+ * source rows (id, webhook_secret, api_key), as the fields `readSecrets` hands out.
+ */
+export function secretFields(subscriptions: readonly Row[], sources: readonly Row[]): SecretField[] {
+  const out: SecretField[] = [];
+  for (const r of subscriptions) {
+    const id = str(r, 'id');
+    out.push({ table: 'subscriptions', id, column: 'secret', value: str(r, 'secret') });
+    const previous = strOrNull(r, 'previous_secret');
+    if (previous !== null) out.push({ table: 'subscriptions', id, column: 'previous_secret', value: previous });
+    out.push({ table: 'subscriptions', id, column: 'headers', value: str(r, 'headers') });
+  }
+  for (const r of sources) {
+    const id = str(r, 'id');
+    const secret = strOrNull(r, 'webhook_secret');
+    const key = strOrNull(r, 'api_key');
+    if (secret !== null) out.push({ table: 'sources', id, column: 'webhook_secret', value: secret });
+    if (key !== null) out.push({ table: 'sources', id, column: 'api_key', value: key });
+  }
+  return out;
+}
+
+/** The SELECTs whose rows `secretFields` reads, the same on both backends. */
+export const SECRET_QUERIES = {
+  subscriptions: 'SELECT id, secret, previous_secret, headers FROM subscriptions ORDER BY seq',
+  sources: 'SELECT id, webhook_secret, api_key FROM sources ORDER BY seq',
+} as const;

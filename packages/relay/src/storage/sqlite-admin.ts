@@ -1,6 +1,6 @@
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import { decodeCursor, encodeCursor } from './cursor';
-import { num, str, toSource, toToken, type Row } from './rows';
+import { num, SECRET_QUERIES, secretFields, toSource, toToken, type Row } from './rows';
 import type { ConfigChange, Page, SecretField, SourcePatch, SourceRecord, TokenRecord } from './types';
 
 /** What the SQLite helpers need of the storage: prepared statements and transactions. */
@@ -106,19 +106,7 @@ export class SqliteAdmin {
   }
 
   async readSecrets(): Promise<SecretField[]> {
-    const out: SecretField[] = [];
-    for (const r of this.db.stmt('SELECT id, secret, previous_secret, headers FROM subscriptions ORDER BY seq').all() as Row[]) {
-      const id = str(r, 'id');
-      out.push({ table: 'subscriptions', id, column: 'secret', value: str(r, 'secret') });
-      if (typeof r['previous_secret'] === 'string') out.push({ table: 'subscriptions', id, column: 'previous_secret', value: r['previous_secret'] });
-      out.push({ table: 'subscriptions', id, column: 'headers', value: str(r, 'headers') });
-    }
-    for (const r of this.db.stmt('SELECT id, webhook_secret, api_key FROM sources ORDER BY seq').all() as Row[]) {
-      const id = str(r, 'id');
-      if (typeof r['webhook_secret'] === 'string') out.push({ table: 'sources', id, column: 'webhook_secret', value: r['webhook_secret'] });
-      if (typeof r['api_key'] === 'string') out.push({ table: 'sources', id, column: 'api_key', value: r['api_key'] });
-    }
-    return out;
+    return secretFields(this.db.stmt(SECRET_QUERIES.subscriptions).all() as Row[], this.db.stmt(SECRET_QUERIES.sources).all() as Row[]);
   }
 
   async writeSecrets(fields: readonly SecretField[]): Promise<void> {

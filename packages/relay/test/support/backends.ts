@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { SqliteStorage } from '../../src/storage/sqlite';
 import { ThreadedSqliteStorage } from '../../src/storage/threaded';
 import type { NewEvent, RelayStorage } from '../../src/storage/types';
+import { tempDir } from './harness';
 import { PG_SKIP_NOTE, PG_URL, postgresBackend } from './postgres';
 
 /**
@@ -46,5 +47,24 @@ export function testEvent(type = 'vyora.call_completed', receivedAt = 1_000, ext
     dedupeKey: `fx${n}`,
     data: JSON.stringify({ n }),
     ...extra,
+  };
+}
+
+/** A fresh storage of one backend for each test of the enclosing describe, closed and removed after it. */
+export function storagePerTest(open: OpenBackend): () => RelayStorage {
+  let dir: { dir: string; remove: () => void } | undefined;
+  let storage: RelayStorage | undefined;
+  beforeEach(async () => {
+    const made = tempDir();
+    dir = made;
+    storage = await open(join(made.dir, 'relay.db'));
+  });
+  afterEach(async () => {
+    await storage?.close();
+    dir?.remove();
+  });
+  return () => {
+    if (!storage) throw new Error('storage is opened in beforeEach');
+    return storage;
   };
 }

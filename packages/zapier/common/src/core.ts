@@ -14,6 +14,7 @@ export {
   type FieldDescriptor,
 } from '../../../core/src/spec/describe';
 export type { DynamicChoices, FieldKind } from '../../../core/src/spec/fields';
+export { capitalize, titleCase, valueLabel, words } from '../../../core/src/spec/labels';
 export type { OperationSpec, PaginationSpec, ProviderId, ProviderSpec, WebhookFilterField } from '../../../core/src/spec/types';
 export {
   TransportError,

@@ -1,6 +1,6 @@
 import type { QueryResultRow } from 'pg';
 import { decodeCursor, encodeCursor } from '../cursor';
-import { num, str, toSource, toToken, type Row } from '../rows';
+import { num, SECRET_QUERIES, secretFields, toSource, toToken, type Row } from '../rows';
 import type { ConfigChange, Page, SecretField, SourcePatch, SourceRecord, TokenRecord } from '../types';
 
 /** What the admin queries need of the PostgreSQL storage. */
@@ -98,19 +98,7 @@ export class PgAdmin {
   }
 
   async readSecrets(): Promise<SecretField[]> {
-    const out: SecretField[] = [];
-    for (const r of await this.db.query('SELECT id, secret, previous_secret, headers FROM subscriptions ORDER BY seq')) {
-      const id = str(r, 'id');
-      out.push({ table: 'subscriptions', id, column: 'secret', value: str(r, 'secret') });
-      if (typeof r['previous_secret'] === 'string') out.push({ table: 'subscriptions', id, column: 'previous_secret', value: r['previous_secret'] });
-      out.push({ table: 'subscriptions', id, column: 'headers', value: str(r, 'headers') });
-    }
-    for (const r of await this.db.query('SELECT id, webhook_secret, api_key FROM sources ORDER BY seq')) {
-      const id = str(r, 'id');
-      if (typeof r['webhook_secret'] === 'string') out.push({ table: 'sources', id, column: 'webhook_secret', value: r['webhook_secret'] });
-      if (typeof r['api_key'] === 'string') out.push({ table: 'sources', id, column: 'api_key', value: r['api_key'] });
-    }
-    return out;
+    return secretFields(await this.db.query(SECRET_QUERIES.subscriptions), await this.db.query(SECRET_QUERIES.sources));
   }
 
   async writeSecrets(fields: readonly SecretField[]): Promise<void> {
