@@ -54,7 +54,7 @@ export class Pruner {
     if (this.#stopped) return;
     this.#timer = setTimeout(() => {
       this.run()
-        .catch((e: unknown) => this.#o.logger.warn({ err: e }, `retention: a prune run failed (${(e as Error).message}); retrying next interval`))
+        .catch((e: unknown) => this.#o.logger.warn({ cause: (e as Error).message }, `retention: a prune run failed (${(e as Error).message}); retrying next interval`))
         .finally(() => this.#schedule());
     }, this.#o.intervalMs);
     this.#timer.unref();
