@@ -70,6 +70,25 @@ suite(PG_URL ? 'PostgreSQL replicas on one schema' : PG_SKIP_NOTE, () => {
     expect(new Set(seen).size).toBe(300);
   });
 
+  test("a rate limit is one budget across replicas: claims racing at the same instant take one slot, the next slot 1/rate later", async () => {
+    const a = await start('rated');
+    const b = await start('rated');
+    await a.createSubscription({ id: 'sub_r', targetUrl: 'http://127.0.0.1:9/x', events: ['*'], headers: {}, secret: 'whsec_dGVzdA==', createdAt: 'now', rateLimitPerSecond: 4 });
+    await a.ingest(Array.from({ length: 20 }, () => event()));
+    // Four workers on two replicas all claim at t = 2000 and again at each later instant.
+    const claimedAt = async (now: number): Promise<number> => {
+      const got = await Promise.all([a, b, a, b].map((s, i) => claim(s, `w${i}`, 20, now)));
+      return got.reduce((n, g) => n + g.length, 0);
+    };
+    expect(await claimedAt(2_000)).toBe(1);
+    expect(await claimedAt(2_100)).toBe(0);
+    expect(await claimedAt(2_249)).toBe(0);
+    expect(await claimedAt(2_250)).toBe(1);
+    expect(await claimedAt(2_500)).toBe(1);
+    // A replica that has not heard of the limit yet still cannot exceed it: the limit is in the row.
+    expect(await b.nextDueAt()).toBe(2_750);
+  });
+
   test('deduplication holds across replicas ingesting the same events at once', async () => {
     const a = await start('dedupe');
     const b = await start('dedupe');
