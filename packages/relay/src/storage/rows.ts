@@ -200,3 +200,13 @@ export const SECRET_QUERIES = {
   subscriptions: 'SELECT id, secret, previous_secret, headers FROM subscriptions ORDER BY seq',
   sources: 'SELECT id, webhook_secret, api_key FROM sources ORDER BY seq',
 } as const;
+
+/**
+ * The UPDATE writing one field back; `value` and `id` are its two parameters, in that order
+ * (`?` on SQLite, `$1`/`$2` on PostgreSQL). Table and column come from a closed set (the
+ * SecretField type), never from a caller's text.
+ */
+export function updateSecretSql(field: SecretField, dialect: 'sqlite' | 'postgres'): string {
+  const [value, id] = dialect === 'sqlite' ? ['?', '?'] : ['$1', '$2'];
+  return `UPDATE ${field.table} SET ${field.column} = ${value} WHERE id = ${id}`;
+}

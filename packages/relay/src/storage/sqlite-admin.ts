@@ -1,6 +1,6 @@
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import { decodeCursor, encodeCursor } from './cursor';
-import { num, SECRET_QUERIES, secretFields, toSource, toToken, type Row } from './rows';
+import { num, SECRET_QUERIES, secretFields, toSource, toToken, updateSecretSql, type Row } from './rows';
 import type { ConfigChange, Page, SecretField, SourcePatch, SourceRecord, TokenRecord } from './types';
 
 /** What the SQLite helpers need of the storage: prepared statements and transactions. */
@@ -112,8 +112,7 @@ export class SqliteAdmin {
   async writeSecrets(fields: readonly SecretField[]): Promise<void> {
     if (fields.length === 0) return;
     this.db.tx(() => {
-      // Table and column come from a closed set (the SecretField type), never from a caller's text.
-      for (const f of fields) this.db.stmt(`UPDATE ${f.table} SET ${f.column} = ? WHERE id = ?`).run(f.value, f.id);
+      for (const f of fields) this.db.stmt(updateSecretSql(f, 'sqlite')).run(f.value, f.id);
     });
     this.changed('subscriptions');
     this.changed('sources');

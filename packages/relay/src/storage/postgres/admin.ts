@@ -1,6 +1,6 @@
 import type { QueryResultRow } from 'pg';
 import { decodeCursor, encodeCursor } from '../cursor';
-import { num, SECRET_QUERIES, secretFields, toSource, toToken, type Row } from '../rows';
+import { num, SECRET_QUERIES, secretFields, toSource, toToken, updateSecretSql, type Row } from '../rows';
 import type { ConfigChange, Page, SecretField, SourcePatch, SourceRecord, TokenRecord } from '../types';
 
 /** What the admin queries need of the PostgreSQL storage. */
@@ -104,8 +104,7 @@ export class PgAdmin {
   async writeSecrets(fields: readonly SecretField[]): Promise<void> {
     if (fields.length === 0) return;
     await this.db.tx(async (q) => {
-      // Table and column come from a closed set (the SecretField type), never from a caller's text.
-      for (const f of fields) await q(`UPDATE ${f.table} SET ${f.column} = $1 WHERE id = $2`, [f.value, f.id]);
+      for (const f of fields) await q(updateSecretSql(f, 'postgres'), [f.value, f.id]);
     });
     await this.db.changed('subscriptions');
     await this.db.changed('sources');
