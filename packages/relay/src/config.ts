@@ -261,6 +261,15 @@ function parseBaseUrl(raw: string, source: string): string {
 }
 
 /**
+ * Only the database settings (RELAY_DATABASE_URL or --database, and PostgreSQL's), for
+ * commands that open the relay's storage without running a relay (`callbridge relay rekey`).
+ */
+export function loadDatabaseConfig(env: Env, flags: Pick<RelayFlags, 'database'> = {}): DatabaseConfig {
+  const raw = flags.database ?? value(env, 'RELAY_DATABASE_URL') ?? settingDefault('RELAY_DATABASE_URL');
+  return parseDatabase(raw, flags.database !== undefined ? '--database' : 'RELAY_DATABASE_URL', env);
+}
+
+/**
  * Reads the relay's configuration. Flags win over the environment. Throws a
  * RelayConfigError naming the first unusable variable or flag and what it must be.
  */

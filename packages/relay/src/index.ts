@@ -1,4 +1,4 @@
-export { loadRelayConfig, describeConfig, RelayConfigError, DEFAULT_RETRY_SCHEDULE_MS } from './config';
+export { loadRelayConfig, loadDatabaseConfig, describeConfig, RelayConfigError, DEFAULT_RETRY_SCHEDULE_MS } from './config';
 export type { RelayConfig, RelayFlags, ProviderCredentials, DatabaseConfig, TrustProxy } from './config';
 export { startRelay, type RunningRelay, type StartOptions } from './relay';
 export { startBanner } from './banner';
@@ -6,3 +6,6 @@ export { parseDuration, parseRetrySchedule, formatDuration } from './durations';
 export type { RelayStorage } from './storage/types';
 export { RELAY_NODE_FLAGS, parseRelayArgs } from './main';
 export { SETTINGS, settingsHelp, type Setting } from './settings';
+export { rekeyRelay, type RekeyOptions, type RekeyReport } from './security/rekey';
+export { ForeignKeyError } from './security/secrets-at-rest';
+export { DatabaseInUseError } from './storage/secrets-session';

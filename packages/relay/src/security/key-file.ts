@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync, constants as fs } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, constants as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { RelayConfigError } from '../config';
 import { parseEncryptionKey } from './secret-box';
@@ -45,32 +45,21 @@ function readExisting(path: string): Buffer {
   }
 }
 
-/** Reads `<db>.key`, or creates it with a new random key when it does not exist. */
-export function openKeyFile(databasePath: string): KeyFile {
-  const path = keyFilePath(databasePath);
-  let fd: number;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    // Exclusive create: two relays starting at once cannot both write a key.
-    fd = openSync(path, fs.O_WRONLY | fs.O_CREAT | fs.O_EXCL, 0o600);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return { key: readExisting(path), path, created: false };
-    throw e;
-  }
-  const key = randomBytes(32);
-  let written = false;
-  try {
-    // The umask can only narrow 0600; a file created before us cannot reach here (O_EXCL).
-    if ((fstatSync(fd).mode & 0o077) !== 0) throw new RelayConfigError(path, 'could not be created with mode 0600');
-    writeSync(fd, `${key.toString('hex')}\n`);
-    // Losing the key loses every secret it encrypts: make it durable before using it.
-    fsyncSync(fd);
-    written = true;
-  } finally {
-    closeSync(fd);
-    // A half-written key file would be refused on the next start: leave none.
-    if (!written) unlinkSync(path);
-  }
+/**
+ * Where `callbridge relay rekey` puts the new key before it touches the database, so that a
+ * crash at any point leaves a key for every secret: until the rekey commits, the database is
+ * under `<db>.key`; after, under `<db>.key.new`, which a rename then puts in its place.
+ */
+export function pendingKeyFilePath(databasePath: string): string {
+  return `${keyFilePath(databasePath)}.new`;
+}
+
+/** Reads a key file, refusing one that is not a regular 0600 file holding one key. */
+export function readKeyFile(path: string): Buffer {
+  return readExisting(path);
+}
+
+function syncDirectory(path: string): void {
   try {
     const dir = openSync(dirname(path), 'r');
     try {
@@ -80,6 +69,49 @@ export function openKeyFile(databasePath: string): KeyFile {
     }
   } catch {
     // Some filesystems cannot sync a directory; the file itself is synced.
+  }
+}
+
+/**
+ * Creates `path` (it must not exist: two writers cannot both win) holding `key`, mode 0600,
+ * synced to disk with its directory entry before this returns: losing the key loses every
+ * secret it encrypts.
+ */
+export function writeKeyFile(path: string, key: Buffer): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const fd = openSync(path, fs.O_WRONLY | fs.O_CREAT | fs.O_EXCL, 0o600);
+  let written = false;
+  try {
+    // The umask can only narrow 0600; a file created before us cannot reach here (O_EXCL).
+    if ((fstatSync(fd).mode & 0o077) !== 0) throw new RelayConfigError(path, 'could not be created with mode 0600');
+    writeSync(fd, `${key.toString('hex')}\n`);
+    fsyncSync(fd);
+    written = true;
+  } finally {
+    closeSync(fd);
+    // A half-written key file would be refused on the next start: leave none.
+    if (!written) unlinkSync(path);
+  }
+  syncDirectory(path);
+}
+
+/** Puts the rekey's new key file in place of the old one, atomically, and syncs the directory. */
+export function promotePendingKeyFile(databasePath: string): void {
+  renameSync(pendingKeyFilePath(databasePath), keyFilePath(databasePath));
+  syncDirectory(keyFilePath(databasePath));
+}
+
+/** Reads `<db>.key`, or creates it with a new random key when it does not exist. */
+export function openKeyFile(databasePath: string): KeyFile {
+  const path = keyFilePath(databasePath);
+  if (existsSync(path)) return { key: readExisting(path), path, created: false };
+  const key = randomBytes(32);
+  try {
+    writeKeyFile(path, key);
+  } catch (e) {
+    // Another relay starting at the same moment wrote it first: use that one.
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return { key: readExisting(path), path, created: false };
+    throw e;
   }
   return { key, path, created: true };
 }

@@ -1,6 +1,6 @@
 import { RelayConfigError, type DatabaseConfig } from '../config';
 import type { RelayStorage, SecretField } from '../storage/types';
-import { openKeyFile, keyFilePath } from './key-file';
+import { keyFilePath, openKeyFile, pendingKeyFilePath } from './key-file';
 import { isEncrypted, parseEncryptionKey, reencrypt, SecretBox } from './secret-box';
 import { existsSync } from 'node:fs';
 
@@ -100,6 +100,15 @@ export async function openSecretsAtRest(storage: RelayStorage, options: OpenSecr
     sealer = new Sealer(new SecretBox(parseEncryptionKey(options.encryptionKey)), 'environment', null, false);
   } else if (options.database.kind === 'sqlite' && options.database.path !== ':memory:') {
     const path = keyFilePath(options.database.path);
+    const pending = pendingKeyFilePath(options.database.path);
+    if (existsSync(pending)) {
+      // Which key the secrets are under depends on where the rekey stopped: finishing it is
+      // the rekey's job (it knows both keys and checks every value), not a guess made here.
+      throw new RelayConfigError(
+        pending,
+        `exists: a \`callbridge relay rekey\` stopped before it finished, so the stored secrets may be under the old key (${path}) or the new one (${pending}). Run \`callbridge relay rekey\` on this database again: it finishes with the key in ${pending}, then the relay starts`,
+      );
+    }
     if (anyEncrypted && !existsSync(path)) {
       throw new RelayConfigError(
         'RELAY_ENCRYPTION_KEY',
@@ -136,25 +145,64 @@ export async function openSecretsAtRest(storage: RelayStorage, options: OpenSecr
   return sealer;
 }
 
-/**
- * Moves every stored secret from one key to another in one transaction (`callbridge relay
- * rekey`). Safe to run again after an interruption: values already under the new key stay.
- * Returns how many values were rewritten.
- */
-export async function rekeySecrets(storage: RelayStorage, from: SecretBox, to: SecretBox): Promise<number> {
-  const fields = await storage.readSecrets();
-  const foreign = foreignKeyIds(fields, from.keyId).filter((id) => id !== to.keyId);
-  if (foreign.length > 0) {
-    throw new Error(`stored secrets were encrypted with key ${foreign.join(', ')}, which is neither the old key (${from.keyId}) nor the new one (${to.keyId})`);
+/** Every secret-bearing value moved to the new key, and how many changed. */
+export interface RekeyPlan {
+  fields: SecretField[];
+  /** Values encrypted under the new key now (from the old key, or plain from before encryption). */
+  rewritten: number;
+  /** Values that were under the new key already (a rekey run again after an interruption). */
+  unchanged: number;
+}
+
+/** Stored secrets are under a key that is neither the current one nor the new one. */
+export class ForeignKeyError extends Error {
+  readonly keyIds: readonly string[];
+
+  constructor(keyIds: readonly string[], message: string) {
+    super(message);
+    this.name = 'ForeignKeyError';
+    this.keyIds = keyIds;
   }
-  let count = 0;
-  const rewritten = fields.map((f) =>
+}
+
+/**
+ * The rewrite a rekey stores, checked before anything is written: a value under any key
+ * other than `from` and `to` stops it (nothing could decrypt it wrongly, but nothing should
+ * pretend to have rekeyed it either). `from` is null when there is no current key (a
+ * database whose secrets were all stored in plain).
+ */
+export function planRekey(fields: readonly SecretField[], from: SecretBox | null, to: SecretBox): RekeyPlan {
+  const foreign = foreignKeyIds(fields, to.keyId).filter((id) => id !== from?.keyId);
+  if (foreign.length > 0) {
+    const current = from ? `the current key (${from.keyId})` : 'no current key (none was given)';
+    throw new ForeignKeyError(
+      foreign,
+      `stored secrets are encrypted with key ${foreign.join(', ')}, which is neither ${current} nor the new key (${to.keyId})`,
+    );
+  }
+  let rewritten = 0;
+  let unchanged = 0;
+  const out = fields.map((f) =>
     mapField(f, (v) => {
-      const next = reencrypt(from, to, v);
-      if (next !== v) count += 1;
-      return next;
+      if (isEncrypted(v) && SecretBox.keyIdIn(v) === to.keyId) {
+        unchanged += 1;
+        return v;
+      }
+      rewritten += 1;
+      // `from` is non-null here: a value under it is what the check above let through.
+      return isEncrypted(v) ? reencrypt(from as SecretBox, to, v) : to.encrypt(v);
     }),
   );
-  await storage.writeSecrets(rewritten);
-  return count;
+  return { fields: out.filter((f, i) => f.value !== fields[i]?.value), rewritten, unchanged };
+}
+
+/**
+ * Moves every stored secret from one key to another through a storage (tests; the rekey
+ * command uses a session of its own that no relay can share). Safe to run again after an
+ * interruption: values already under the new key stay. Returns how many values were rewritten.
+ */
+export async function rekeySecrets(storage: Pick<RelayStorage, 'readSecrets' | 'writeSecrets'>, from: SecretBox, to: SecretBox): Promise<number> {
+  const plan = planRekey(await storage.readSecrets(), from, to);
+  await storage.writeSecrets(plan.fields);
+  return plan.rewritten;
 }

@@ -59,6 +59,7 @@ import {
 } from './types';
 
 const MAX_CLAIM_BYTES = 8 * 1024 * 1024;
+const SQLITE_BUSY = 5;
 /**
  * WAL pages between automatic checkpoints (SQLite's default is 1000). A checkpoint runs
  * inside the commit that crosses the mark and stalls every webhook waiting on it; a quarter
@@ -125,7 +126,17 @@ export class SqliteStorage implements RelayStorage, SqliteDb {
     this.#path = options.path;
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.#db = new DatabaseSync(options.path);
-    this.#db.exec('PRAGMA journal_mode = WAL');
+    try {
+      this.#db.exec('PRAGMA journal_mode = WAL');
+    } catch (e) {
+      this.#db.close();
+      // SQLITE_BUSY before anything else ran: someone holds the file exclusively, which only
+      // `callbridge relay rekey` does (or a tool run by hand); waiting would not say why.
+      if ((e as { errcode?: unknown }).errcode === SQLITE_BUSY) {
+        throw new Error(`the database ${options.path} is locked by another process (\`callbridge relay rekey\` holds it while it runs): start the relay when it is done`);
+      }
+      throw e;
+    }
     this.#db.exec('PRAGMA synchronous = FULL');
     this.#db.exec(`PRAGMA wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
     this.#db.exec('PRAGMA busy_timeout = 5000');
