@@ -59,6 +59,8 @@ export interface Command {
   usage: string;
   summary: string;
   help: string;
+  /** Commands under this one (`subscriptions create`, `relay rekey`), each named `<this> <sub>`. */
+  subcommands?: readonly Command[];
   run(argv: readonly string[], ctx: Context): Promise<number>;
 }
 

@@ -34,6 +34,7 @@ export function defineGroup(def: GroupDefinition): Command {
     name: def.name,
     usage: `${names.join('|')} [options]`,
     summary: def.summary,
+    subcommands: def.subcommands,
     help: `${def.intro}
 
 Commands:

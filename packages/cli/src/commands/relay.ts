@@ -1,9 +1,10 @@
 import { loadRelayConfig, RelayConfigError, settingsHelp, startBanner, startRelay } from '@callbridge/relay';
-import { defineCommand, expectArgs } from '../command';
+import { defineCommand, expectArgs, type Command } from '../command';
 import { UsageError } from '../errors';
 import { writeLine } from '../io';
+import { relayRekey } from './relay-rekey';
 
-export const relay = defineCommand({
+const serve = defineCommand({
   name: 'relay',
   usage: '[--host 0.0.0.0] [--port 8080] [--database sqlite:./data/relay.db | postgres://…]',
   summary: 'run the relay server',
@@ -22,6 +23,10 @@ Options:
 
 Settings (environment variables, each checked at start, so a typo stops it with the name):
 ${settingsHelp()}
+
+Other commands:
+  callbridge relay rekey      re-encrypt every stored secret under a new key, with the
+                              relay stopped (\`callbridge help relay rekey\`)
 
 Examples:
   VYORA_WEBHOOK_SECRET=… callbridge relay
@@ -52,3 +57,18 @@ Examples:
     return 0;
   },
 });
+
+/**
+ * `callbridge relay` runs the server; `callbridge relay rekey` is the one maintenance command
+ * beside it (its own flags and help, as a group's subcommand has).
+ */
+export const relay: Command = {
+  name: serve.name,
+  usage: serve.usage,
+  summary: serve.summary,
+  help: serve.help,
+  subcommands: [relayRekey],
+  run(argv, ctx) {
+    return argv[0] === 'rekey' ? relayRekey.run(argv.slice(1), ctx) : serve.run(argv, ctx);
+  },
+};
