@@ -2,9 +2,11 @@ import nock from 'nock';
 import { run } from './helpers';
 
 /**
- * The admin commands whose relay endpoints are agreed (CONTRACT.md) but not all on main yet:
- * subscription update, rotate-secret and test, sources and tokens. nock plays the relay and
- * checks each request exactly: method, path, token, and the JSON body built from the flags.
+ * What each admin command puts on the wire: nock plays the relay and checks every request
+ * exactly (method, path, token, and the JSON body built from the flags), and answers that a
+ * real relay cannot be made to give (a proxy's HTML page). The same commands run against a
+ * real relay in admin.test.ts and admin-long-run.test.ts; the answers here are shaped like
+ * its own.
  */
 const RELAY = 'http://relay.test:8080';
 const TOKEN = 'admin-token-for-nock-0123';
@@ -115,10 +117,10 @@ describe('subscriptions update, rotate and test', () => {
     expect(r.stdout).toContain('callbridge events get evt_t1');
 
     nock(RELAY, auth)
-      .post('/v1/subscriptions/sub_1/test', { type: 'aila.task.created' })
-      .reply(400, { error: { code: 'validation_error', message: 'Invalid request: type: …', details: [{ field: 'type', message: 'is not an event this subscription receives' }] } });
-    const bad = await run(['subscriptions', 'test', 'sub_1', '--type', 'aila.task.created'], { env });
-    expect(bad).toMatchObject({ code: 1, stderr: 'callbridge: the relay answered 400 validation_error\n  type (--type): is not an event this subscription receives\n' });
+      .post('/v1/subscriptions/sub_1/test', { type: 'vyora.call_exploded' })
+      .reply(400, { error: { code: 'validation_error', message: 'Invalid request: type: …', details: [{ field: 'type', message: 'is not a documented event type' }] } });
+    const bad = await run(['subscriptions', 'test', 'sub_1', '--type', 'vyora.call_exploded'], { env });
+    expect(bad).toMatchObject({ code: 1, stderr: 'callbridge: the relay answered 400 validation_error\n  type (--type): is not a documented event type\n' });
     expect(await run(['subscriptions', 'test', 'sub_1'], { env })).toMatchObject({ code: 2, stderr: expect.stringContaining('missing --type') });
   });
 });
@@ -178,10 +180,10 @@ describe('sources', () => {
     expect((await run(['sources', 'update', 'src_a', '--name', 'Acme EU', '--base-url', 'null'], { env })).stdout).toMatch(/^name\s+Acme EU$/m);
     nock(RELAY, auth).delete('/v1/sources/src_a').reply(204);
     expect(await run(['sources', 'delete', 'src_a'], { env })).toMatchObject({ code: 0, stdout: 'deleted src_a\n' });
-    nock(RELAY, auth).patch('/v1/sources/default', { name: 'x' }).reply(409, { error: { code: 'conflict', message: 'the environment’s sources are read-only' } });
+    nock(RELAY, auth).patch('/v1/sources/default', { name: 'x' }).reply(409, { error: { code: 'managed_by_environment', message: 'the default source comes from the environment' } });
     expect(await run(['sources', 'update', 'default', '--name', 'x'], { env })).toMatchObject({
       code: 1,
-      stderr: 'callbridge: the relay answered 409 conflict: the environment’s sources are read-only\n',
+      stderr: 'callbridge: the relay answered 409 managed_by_environment: the default source comes from the environment\n',
     });
   });
 

@@ -3,9 +3,9 @@ import { run } from './helpers';
 import { closedPort, postVyora, RELAY_TOKEN, removeDir, startLocalReceiver, startTestRelay, type LocalReceiver, type TestRelay } from './relay-helpers';
 
 /**
- * The admin commands against a real relay, for the endpoints it has: subscriptions
- * (list, get, create, delete), events (list, get, replay) and deliveries (list, replay).
- * The endpoints still to come are tested against nock in admin-nock.test.ts.
+ * The admin commands against a real relay: subscriptions (list, get, create, delete), events
+ * (list, get, replay) and deliveries (list, replay). Update, rotate, test, sources and tokens
+ * are in admin-long-run.test.ts; the exact requests every command sends, in admin-nock.test.ts.
  */
 beforeAll(() => nock.enableNetConnect('127.0.0.1'));
 
