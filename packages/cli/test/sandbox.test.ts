@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
 import { main } from '../src/main';
-import { startFakeRelay } from '../../sandbox/test/fake-relay';
 import { Capture, run } from './helpers';
+import { RELAY_TOKEN, removeDir, startTestRelay } from './relay-helpers';
 
 /** Runs a long-running command in-process; `stop()` plays the part of Ctrl-C. */
 function startCommand(argv: string[], env: Record<string, string>) {
@@ -158,17 +158,20 @@ describe('--relay: a sandbox call delivered through the relay, wired by the expo
   });
 });
 
-test('--relay-token: the sandbox creates a relay source per extra workspace and points it there', async () => {
-  const token = 'cli-relay-admin-token-0123456789abcdef';
-  const fake = await startFakeRelay({ token, vyoraSecret: 'callbridge_sandbox_vyora_secret' });
-  const s = startCommand(['sandbox', '--port', '0', '--vyora-workspaces', '3', '--relay', fake.url, '--relay-token', token], {});
+test('--relay-token: the sandbox creates a real relay source per extra workspace, and its calls arrive through /hooks/vyora/<source_id>', async () => {
+  const relay = await startTestRelay({ env: { VYORA_WEBHOOK_SECRET: 'callbridge_sandbox_vyora_secret' } });
+  const s = startCommand(['sandbox', '--port', '0', '--vyora-workspaces', '3', '--relay', relay.url, '--relay-token', RELAY_TOKEN], {});
+  const admin = async (p: string): Promise<{ data: Array<Record<string, unknown>> }> =>
+    (await json(`${relay.url}${p}`, { headers: { authorization: `Bearer ${RELAY_TOKEN}` } })).body as { data: Array<Record<string, unknown>> };
   try {
     await s.waitFor(/ws_3 .*→ \S+/);
-    expect(s.stdout.text).toMatch(new RegExp(`ws_2 .*→ ${fake.url}/hooks/vyora/src_1`));
-    expect(s.stdout.text).toMatch(new RegExp(`ws_3 .*→ ${fake.url}/hooks/vyora/src_2`));
-    expect(s.stdout.text).not.toContain(token);
+    const sources = (await admin('/v1/sources')).data.filter((x) => x['managed_by'] === 'api');
+    expect(sources.map((x) => x['name'])).toEqual(['sandbox ws_2: Workspace 2', 'sandbox ws_3: Workspace 3']);
+    const [ws2, ws3] = sources.map((x) => x['id'] as string);
+    expect(s.stdout.text).toMatch(new RegExp(`ws_2 .*→ ${relay.url}/hooks/vyora/${ws2}`));
+    expect(s.stdout.text).toMatch(new RegExp(`ws_3 .*→ ${relay.url}/hooks/vyora/${ws3}`));
+    expect(s.stdout.text).not.toContain(RELAY_TOKEN);
     expect(s.stdout.text).not.toContain('curl -sX POST');
-    expect(fake.sources.map((x) => x.name)).toEqual(['sandbox ws_2: Workspace 2', 'sandbox ws_3: Workspace 3']);
 
     const env = exportsOf(s.stdout.text);
     const made = await run(['call', 'vyora', 'calls.trigger', '--json', '{"phone_number":"+919876543210","agent_name":"Home Loan Agent"}'], {
@@ -177,11 +180,17 @@ test('--relay-token: the sandbox creates a relay source per extra workspace and 
     const { call_id } = JSON.parse(made.stdout) as { call_id: string };
     const sandboxUrl = (env['VYORA_BASE_URL'] as string).replace(/\/vyora$/, '');
     await json(`${sandboxUrl}/_sandbox/vyora/calls/${call_id}/advance`, { method: 'POST', body: '{"to":"in_progress"}' });
-    const [hook] = await fake.waitForHooks(1);
-    expect(hook).toEqual({ source: 'src_2', event: 'call_started', callId: call_id, status: 200 });
+    // Stored under ws_3's source: the relay verified it with that source's secret.
+    const events = await until('the call_started under ws_3\'s source', async () => {
+      const found = (await admin(`/v1/events?source=${ws3}`)).data.filter((e) => (e['data'] as { call_id?: string }).call_id === call_id);
+      return found.length > 0 ? found : undefined;
+    });
+    expect(events.map((e) => [e['type'], e['source']])).toEqual([['vyora.call_started', ws3]]);
+    expect((await admin(`/v1/events?source=${ws2}`)).data).toEqual([]);
   } finally {
     await s.stop();
-    await fake.close();
+    await relay.close();
+    removeDir(relay.dir);
   }
 });
 

@@ -1,6 +1,7 @@
+import { signWebhook } from '@callbridge/core';
 import { relayRoot, RelayWiringError, sandboxBanner, sourceName, VYORA_DEMO_WEBHOOK_SECRET, wireToRelay, type RunningSandbox } from '@callbridge/sandbox';
-import { startFakeRelay, type FakeRelay } from './fake-relay';
 import { call, rejection, start } from './helpers';
+import { eventually, startRelayWithoutSources, startTestRelay, type TestRelay } from './real-relay';
 
 const TOKEN = 'relay-admin-token-for-tests-0123456789';
 const TRIGGER = { phone_number: '+919876543210', agent_name: 'Home Loan Agent' };
@@ -12,59 +13,106 @@ async function callFrom(sandbox: RunningSandbox, key: string): Promise<string> {
   return (res.body as { call_id: string }).call_id;
 }
 
-describe('with a relay admin token: one source per extra workspace, created through the relay API', () => {
-  let relay: FakeRelay;
+interface ListedSource {
+  id: string;
+  name: string;
+  provider: string;
+  hook_url: string;
+  base_url: string | null;
+  has_api_key: boolean;
+  has_webhook_secret: boolean;
+  managed_by: string;
+  updated_at: string;
+}
+
+async function sourcesOf(relay: TestRelay): Promise<ListedSource[]> {
+  const res = await relay.api('GET', '/v1/sources');
+  expect(res.status).toBe(200);
+  return (res.body as { data: ListedSource[] }).data;
+}
+
+/** Posts a Vyora call_started signed with `secret` straight to a hook URL; resolves the status. */
+async function postSigned(hookUrl: string, secret: string): Promise<number> {
+  const rawBody = JSON.stringify({ event: 'call_started', call_id: `forged_${Date.now()}`, status: 'in_progress' });
+  const sig = signWebhook('vyora', { rawBody, secret });
+  const res = await fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json', [sig.header]: sig.value }, body: rawBody });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+describe('with a relay admin token: one source per extra workspace, created through the real relay’s API', () => {
+  let relay: TestRelay;
+  /** ws_2's webhook secret in the first sandbox, before a later start rotates it. */
+  let firstSecretB: string;
   beforeAll(async () => {
-    relay = await startFakeRelay({ token: TOKEN, vyoraSecret: VYORA_DEMO_WEBHOOK_SECRET });
+    relay = await startTestRelay({ token: TOKEN, vyoraSecret: VYORA_DEMO_WEBHOOK_SECRET });
   });
   afterAll(() => relay.close());
 
-  test("each workspace's call events reach the relay on its own hook URL and verify with that source's secret", async () => {
+  test("each workspace's call events reach the relay on its own hook URL and verify with that source's secret only", async () => {
     const sandbox = await start({ timings: SLOW, vyoraWorkspaces: [{ name: 'Client B' }, {}] });
     try {
       const wiring = await wireToRelay(sandbox, { relayUrl: `${relay.url}/`, token: TOKEN });
       expect(wiring.relayUrl).toBe(relay.url);
       expect(wiring.webhookSecret).toBe(VYORA_DEMO_WEBHOOK_SECRET);
+      const listed = await sourcesOf(relay);
+      const b = listed.find((x) => x.name === 'sandbox ws_2: Client B') as ListedSource;
+      const c = listed.find((x) => x.name === 'sandbox ws_3: Workspace 3') as ListedSource;
+      expect(listed.map((x) => [x.id, x.provider, x.managed_by])).toEqual([
+        ['default', 'vyora', 'environment'],
+        [b.id, 'vyora', 'api'],
+        [c.id, 'vyora', 'api'],
+      ]);
+      for (const x of [b, c]) {
+        expect(x).toMatchObject({ id: expect.stringMatching(/^src_/), hook_url: `${relay.url}/hooks/vyora/${x.id}`, base_url: sandbox.urls.vyora, has_api_key: true, has_webhook_secret: true });
+      }
       expect(wiring.workspaces.map((w) => [w.id, w.webhookUrl, w.sourceId])).toEqual([
         ['default', `${relay.url}/hooks/vyora`, undefined],
-        ['ws_2', `${relay.url}/hooks/vyora/src_1`, 'src_1'],
-        ['ws_3', `${relay.url}/hooks/vyora/src_2`, 'src_2'],
-      ]);
-      expect(relay.sources).toEqual([
-        { id: 'src_1', provider: 'vyora', name: 'sandbox ws_2: Client B', webhook_secret: sandbox.vyora.workspaces[1]?.webhookSecret, api_key: 'vya_test_callbridge_ws_2', base_url: sandbox.urls.vyora },
-        { id: 'src_2', provider: 'vyora', name: 'sandbox ws_3: Workspace 3', webhook_secret: sandbox.vyora.workspaces[2]?.webhookSecret, api_key: 'vya_test_callbridge_ws_3', base_url: sandbox.urls.vyora },
+        ['ws_2', b.hook_url, b.id],
+        ['ws_3', c.hook_url, c.id],
       ]);
 
       const ids = [];
       for (const ws of sandbox.vyora.workspaces) ids.push(await callFrom(sandbox, ws.apiKey));
       for (const id of ids) sandbox.calls.advance(id, 'in_progress');
-      const hooks = await relay.waitForHooks(3);
-      expect(hooks.map((h) => [h.source, h.callId, h.status]).sort()).toEqual(
-        [
-          ['default', ids[0], 200],
-          ['src_1', ids[1], 200],
-          ['src_2', ids[2], 200],
-        ].sort(),
-      );
+      // The relay stores only what verified, and records the source whose path it came in on.
+      for (const [source, callId] of [['default', ids[0]], [b.id, ids[1]], [c.id, ids[2]]] as const) {
+        const events = await eventually(`${source}'s call_started`, async () => {
+          const found = (await relay.events(source)).filter((e) => e.data.call_id === callId);
+          return found.length > 0 ? found : undefined;
+        });
+        expect(events.map((e) => [e.type, e.source])).toEqual([['vyora.call_started', source]]);
+      }
+      // Another workspace's secret, or the environment's, does not open a source's hook.
+      expect(await postSigned(b.hook_url, sandbox.vyora.workspaces[2]?.webhookSecret as string)).toBe(401);
+      expect(await postSigned(b.hook_url, VYORA_DEMO_WEBHOOK_SECRET)).toBe(401);
+      firstSecretB = sandbox.vyora.workspaces[1]?.webhookSecret as string;
+      expect(await postSigned(b.hook_url, firstSecretB)).toBe(200);
     } finally {
       await sandbox.close();
     }
   });
 
   test('a later start finds its sources by name and updates them, instead of piling up new ones', async () => {
+    const before = await sourcesOf(relay);
+    const b = before.find((x) => x.name === sourceName({ id: 'ws_2', name: 'Client B' })) as ListedSource;
     const sandbox = await start({ timings: SLOW, vyoraWorkspaces: [{ name: 'Client B', webhookSecret: 'rotated-b' }] });
     try {
-      const before = relay.sources.length;
       const wiring = await wireToRelay(sandbox, { relayUrl: relay.url, token: TOKEN });
-      expect(relay.sources).toHaveLength(before);
-      expect(wiring.workspaces[1]).toMatchObject({ id: 'ws_2', sourceId: 'src_1', webhookUrl: `${relay.url}/hooks/vyora/src_1` });
-      expect(relay.sources[0]).toMatchObject({ name: sourceName({ id: 'ws_2', name: 'Client B' }), webhook_secret: 'rotated-b', base_url: sandbox.urls.vyora });
-      expect(relay.requests.slice(-2)).toEqual(['GET /v1/sources', 'PATCH /v1/sources/src_1']);
+      const after = await sourcesOf(relay);
+      expect(after.map((x) => x.id)).toEqual(before.map((x) => x.id));
+      expect(wiring.workspaces[1]).toMatchObject({ id: 'ws_2', sourceId: b.id, webhookUrl: b.hook_url });
+      // The new sandbox listens on another port: the source follows it.
+      expect(after.find((x) => x.id === b.id)).toMatchObject({ base_url: sandbox.urls.vyora });
+      expect(Date.parse((after.find((x) => x.id === b.id) as ListedSource).updated_at)).toBeGreaterThanOrEqual(Date.parse(b.updated_at));
 
-      const seen = relay.hooks.length;
-      sandbox.calls.advance(await callFrom(sandbox, 'vya_test_callbridge_ws_2'), 'in_progress');
-      const hooks = await relay.waitForHooks(seen + 1);
-      expect(hooks.at(-1)).toMatchObject({ source: 'src_1', status: 200 });
+      // The relay now verifies that source with the rotated secret, and no longer with the old one.
+      const callId = await callFrom(sandbox, 'vya_test_callbridge_ws_2');
+      sandbox.calls.advance(callId, 'in_progress');
+      await eventually('the rotated workspace\'s event', async () => ((await relay.events(b.id)).some((e) => e.data.call_id === callId) ? true : undefined));
+      expect(await postSigned(b.hook_url, 'rotated-b')).toBe(200);
+      expect(firstSecretB).not.toBe('rotated-b');
+      expect(await postSigned(b.hook_url, firstSecretB)).toBe(401);
     } finally {
       await sandbox.close();
     }
@@ -72,13 +120,18 @@ describe('with a relay admin token: one source per extra workspace, created thro
 
   test('refusals name the relay URL and never the token; nothing is half-pointed at a source', async () => {
     const sandbox = await start({ timings: SLOW, vyoraWorkspaces: [{}] });
-    const noSources = await startFakeRelay({ token: TOKEN, vyoraSecret: VYORA_DEMO_WEBHOOK_SECRET, withSources: false });
+    const noSources = await startRelayWithoutSources();
     try {
       const wrongToken = await rejection(wireToRelay(sandbox, { relayUrl: relay.url, token: 'not-the-token-at-all' }));
       expect(wrongToken).toBeInstanceOf(RelayWiringError);
       expect(wrongToken).toMatchObject({ status: 401, message: expect.stringContaining(`${relay.url}/v1/sources`) });
       expect((wrongToken as Error).message).toMatch(/not a relay admin token/);
       expect((wrongToken as Error).message).not.toContain('not-the-token-at-all');
+
+      // A scoped token of the real relay is refused by it (403) and named the same way.
+      const scoped = await relay.api('POST', '/v1/tokens', { name: 'client', sources: ['default'] });
+      const refused = await rejection(wireToRelay(sandbox, { relayUrl: relay.url, token: (scoped.body as { token: string }).token }));
+      expect(refused).toMatchObject({ status: 403, message: expect.stringMatching(/not a relay admin token/) });
 
       const old = await rejection(wireToRelay(sandbox, { relayUrl: noSources.url, token: TOKEN }));
       expect((old as Error).message).toMatch(/has no \/v1\/sources/);
