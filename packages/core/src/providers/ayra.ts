@@ -27,6 +27,11 @@ const sampleAgent = {
   updated_at: '2025-01-15T14:22:00Z',
 };
 
+/** Ayra's webhook envelope (assumed, as for Aila): the event's id, name and time around its record. */
+function ayraEvent(id: string, event: string, createdAt: string, data: Record<string, unknown>): Record<string, unknown> {
+  return { id, event, created_at: createdAt, data };
+}
+
 const sampleContact = {
   id: 'contact_abc123',
   name: 'Jane Smith',
@@ -156,14 +161,36 @@ export const ayra = defineProvider({
     idField: 'id',
     timestampField: 'created_at',
     documented: false,
-    // Ayra documents no payloads; a conversation.completed in its API's record shapes.
+    // Ayra documents no payloads: each event in the envelope of its conversation.completed
+    // fixture, carrying the record the API returns for that resource (README "Provider notes").
     samples: {
-      'conversation.completed': {
-        id: 'evt_7d3e9b21c4',
-        event: 'conversation.completed',
-        created_at: '2025-01-15T11:05:06Z',
-        data: sampleConversation,
-      },
+      'conversation.started': ayraEvent('evt_ce968a18f5', 'conversation.started', '2025-01-15T11:02:01Z', {
+        ...sampleConversation,
+        status: 'in_progress',
+        duration_seconds: null,
+        summary: null,
+        ended_at: null,
+      }),
+      'conversation.completed': ayraEvent('evt_7d3e9b21c4', 'conversation.completed', '2025-01-15T11:05:06Z', sampleConversation),
+      'workflow.completed': ayraEvent('evt_35deca8ec7', 'workflow.completed', '2025-01-15T15:00:05Z', {
+        execution_id: 'exec_abc123',
+        workflow_id: 'wf_abc123',
+        status: 'completed',
+        started_at: '2025-01-15T15:00:00Z',
+        completed_at: '2025-01-15T15:00:04Z',
+        output: { call_scheduled: true },
+      }),
+      'workflow.failed': ayraEvent('evt_f8fc850063', 'workflow.failed', '2025-01-15T15:10:03Z', {
+        execution_id: 'exec_def456',
+        workflow_id: 'wf_brk500',
+        status: 'failed',
+        started_at: '2025-01-15T15:10:00Z',
+        completed_at: '2025-01-15T15:10:02Z',
+        error: { code: 'crm_connection_failed', message: 'The CRM refused the connection: its credentials have expired.' },
+      }),
+      'contact.created': ayraEvent('evt_95241cba61', 'contact.created', '2025-01-15T10:30:01Z', sampleContact),
+      'contact.updated': ayraEvent('evt_6d010db9a6', 'contact.updated', '2025-01-16T12:00:01Z', { ...sampleContact, company: 'Acme Holdings', updated_at: '2025-01-16T12:00:00Z' }),
+      'agent.updated': ayraEvent('evt_b1c92ec067', 'agent.updated', '2025-01-16T09:14:01Z', { ...sampleAgent, status: 'paused', updated_at: '2025-01-16T09:14:00Z' }),
     },
   },
   testOperation: 'agents.list',
