@@ -1,5 +1,4 @@
 import type { ProviderSpec } from '@callbridge/core';
-import { buildSampleEvent } from '@callbridge/sandbox';
 import { interfaceOf, samplesOf } from './interface';
 import { triggerName, valueLabel, webhookId } from './names';
 import type { Json, MakeParameter, Request, WebhookCommunication } from './schemas';
@@ -75,9 +74,14 @@ export const WEBHOOK_PARAMETERS: MakeParameter[] = [
 const RELAY_AUTH = { authorization: 'Bearer {{connection.relay_token}}' };
 const RELAY_LOG = { sanitize: ['request.headers.authorization', `request.body.headers.${PROOF_HEADER}`] };
 
-/** What the relay delivers: its envelope around the provider's payload (the documents' sample). */
+/**
+ * What the relay delivers: its envelope around the provider's payload, core's sample of the
+ * event (the documents' example, as the relay's test delivery sends it), so that Make maps
+ * every field the documents show.
+ */
 export function deliverySample(spec: ProviderSpec, event: string): Record<string, unknown> {
-  const payload = JSON.parse(buildSampleEvent(spec.id, event).body) as unknown;
+  const payload = spec.webhooks?.samples?.[event];
+  if (!payload) throw new Error(`${spec.name} has no webhook sample of ${event} in core`);
   return {
     id: 'evt_2f9c1a7b5e0d4c3b',
     type: `${spec.id}.${event}`,
