@@ -153,7 +153,14 @@ export interface ReceivedRequest {
   at: number;
 }
 
-export type Responder = (req: ReceivedRequest, count: number) => { status: number; headers?: Record<string, string>; delayMs?: number };
+/**
+ * How a receiver answers one request: `delayMs` waits that long; `until` holds the answer
+ * until the promise settles, for tests that decide when (rather than how fast) a receiver answers.
+ */
+export type Responder = (
+  req: ReceivedRequest,
+  count: number,
+) => { status: number; headers?: Record<string, string>; delayMs?: number; until?: Promise<unknown> };
 
 export interface Receiver {
   url: string;
@@ -215,7 +222,9 @@ export async function startReceiver(respond: Responder = () => ({ status: 200 })
           }
         }
       };
-      if (answer.delayMs) {
+      if (answer.until) {
+        void answer.until.then(reply, reply);
+      } else if (answer.delayMs) {
         const t = setTimeout(() => {
           timers.delete(t);
           reply();
