@@ -1,7 +1,7 @@
 import { signWebhook } from '@callbridge/core';
 import type { Browser } from 'playwright-core';
 import { api, eventually, get, postHook, startTestRelay, TOKEN, vyoraEvent, type TestRelay } from '../support/harness';
-import { browserSuite, go, launchBrowser, needing, screenshot, sharedAdminPage, signIn, withPage } from './support/browser';
+import { browserSuite, go, launchBrowser, needing, sharedAdminPage, signIn, withPage } from './support/browser';
 
 /**
  * What an admin manages in the console (sources, scoped tokens), what a scoped token sees
@@ -69,7 +69,6 @@ browserSuite('console in Chromium: sources, tokens, a scoped token, charts', () 
     const row = page.locator(`[data-source-id="${id}"]`);
     await row.waitFor();
     expect(await page.locator('body').textContent()).not.toContain('acme_webhook_secret_0123456789');
-    await screenshot(page, 'sources');
 
     await row.getByRole('button', { name: `Edit ${id}` }).click();
     await page.locator('#es-name').fill('Acme (renamed)');
@@ -123,7 +122,6 @@ browserSuite('console in Chromium: sources, tokens, a scoped token, charts', () 
 
       await page.locator(`[data-event-id="${myEvent}"]`).waitFor();
       expect(await page.locator(`[data-event-id="${theirEvent}"]`).count()).toBe(0);
-      await screenshot(page, 'scoped-token');
 
       await go(cp, `#/events/${theirEvent}`);
       await page.getByRole('alert').getByText('Error 404').waitFor();
@@ -156,6 +154,5 @@ browserSuite('console in Chromium: sources, tokens, a scoped token, charts', () 
     await page.locator('[data-testid=chart-failed] canvas').waitFor();
     expect(await page.getByRole('figure').first().textContent()).toContain(`Received: ${stats.received}`);
     expect(await page.getByTestId('pending').textContent()).toMatch(/^\d+$/);
-    await screenshot(page, 'charts');
   });
 });

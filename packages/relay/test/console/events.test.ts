@@ -17,7 +17,6 @@ import {
   go,
   launchBrowser,
   needing,
-  screenshot,
   sharedAdminPage,
   signIn,
   withPage,
@@ -110,7 +109,6 @@ browserSuite('console in Chromium: events', () => {
     const rows = cp.page.locator('[data-testid=events] tbody tr');
     await eventually(async () => ((await rows.count()) === 50 ? true : undefined));
     expect(await rows.first().getAttribute('data-event-id')).toBe(get(aila.body, 'id'));
-    await screenshot(cp.page, 'events');
 
     await cp.page.getByRole('button', { name: 'Load more' }).click();
     await eventually(async () => ((await rows.count()) === Math.min(total, 100) ? true : undefined));
@@ -161,7 +159,6 @@ browserSuite('console in Chromium: events', () => {
     expect(cells[4]).toBe('success');
     expect(cells[5]).toMatch(/^\d+ ms$/);
     expect(cells[7]).toBe('{"ok":true}');
-    await screenshot(cp.page, 'event', true);
 
     await cp.page.getByRole('button', { name: 'Replay to every subscription' }).click();
     await expectText(cp, 'Replayed 1 delivery.');
@@ -191,7 +188,6 @@ browserSuite('console in Chromium: events', () => {
       await eventually(async () => ((await rows.count()) === 3 ? true : undefined));
       expect(cp.page.url()).toContain(`subscription_id=${sub.id}`);
       for (const id of ids) await cp.page.locator('[data-testid=deliveries]').getByRole('link', { name: id }).waitFor();
-      await screenshot(cp.page, 'dead-letters');
 
       failing.respond = () => ({ status: 204 });
       await cp.page.getByRole('button', { name: 'Replay all dead deliveries matching these filters' }).click();
@@ -243,7 +239,6 @@ browserSuite('console in Chromium: events', () => {
           );
           const width = (await cp.page.evaluate('document.documentElement.scrollWidth')) as number;
           expect({ route, width }).toEqual({ route, width: 375 });
-          if (route === '#/events') await screenshot(cp.page, 'events-375px');
         }
       },
       { width: 375, height: 812 },
@@ -265,7 +260,6 @@ browserSuite('console in Chromium: events', () => {
     expect(await cp.page.locator('[data-testid=events] tbody tr').first().getAttribute('data-event-id')).toBe(id);
     // The stream is read with fetch(): the token travels in a header, never in its URL.
     expect(cp.requests.filter((u) => u.includes('/v1/events/stream') && u.includes(TOKEN))).toEqual([]);
-    await screenshot(cp.page, 'live-tail');
   });
 });
 

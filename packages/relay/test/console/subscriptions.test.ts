@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { api, eventually, get, startReceiver, startTestRelay, subscribe, TOKEN, type Receiver, type TestRelay } from '../support/harness';
-import { browserSuite, go, launchBrowser, needing, screenshot, sharedAdminPage, type ConsolePage } from './support/browser';
+import { browserSuite, go, launchBrowser, needing, sharedAdminPage, type ConsolePage } from './support/browser';
 
 /** Subscriptions in the console, in a real Chromium against a real relay: every action on one. */
 browserSuite('console in Chromium: subscriptions', () => {
@@ -71,7 +71,6 @@ browserSuite('console in Chromium: subscriptions', () => {
 
     await go(cp, '#/subscriptions');
     await page.locator(`[data-subscription-id="${id}"]`).waitFor();
-    await screenshot(page, 'subscriptions');
 
     await page.locator(`[data-subscription-id="${id}"]`).getByRole('link').click();
     await page.getByRole('button', { name: 'Delete' }).click();
@@ -161,7 +160,6 @@ browserSuite('console in Chromium: subscriptions', () => {
       expect(body['type']).toBe('vyora.call_completed');
       expect(body['test']).toBe(true);
       await eventually(async () => ((await page.locator('[data-testid=deliveries] tbody tr').count()) === 1 ? true : undefined));
-      await screenshot(page, 'subscription', true);
     } finally {
       await target.close();
     }

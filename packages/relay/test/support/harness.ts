@@ -160,7 +160,7 @@ export interface ReceivedRequest {
 export type Responder = (
   req: ReceivedRequest,
   count: number,
-) => { status: number; headers?: Record<string, string>; delayMs?: number; until?: Promise<unknown> };
+) => { status: number; headers?: Record<string, string>; body?: string; delayMs?: number; until?: Promise<unknown> };
 
 export interface Receiver {
   url: string;
@@ -214,7 +214,7 @@ export async function startReceiver(respond: Responder = () => ({ status: 200 })
       const answer = receiver.respond(entry, received.length);
       const reply = (): void => {
         res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-        res.end('{"ok":true}');
+        res.end(answer.body ?? '{"ok":true}');
         for (const w of waiters.slice()) {
           if (received.length >= w.n) {
             waiters.splice(waiters.indexOf(w), 1);
