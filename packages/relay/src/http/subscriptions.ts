@@ -257,7 +257,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: AppDeps):
           202: answer('Queued.', SubscriptionTestAnswer),
           400: INVALID,
           404: NOT_FOUND,
-          409: failure('The subscription is disabled, or its events do not include this type.'),
+          409: failure('The subscription is disabled.'),
         },
       },
     },
@@ -266,7 +266,8 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: AppDeps):
       const { type } = req.body;
       const provider = type.slice(0, type.indexOf('.'));
       if (!sub.events.some((p) => p === '*' || p === type || p === `${provider}.*`)) {
-        throw new HttpError(409, 'type_not_subscribed', `subscription ${sub.id} is not subscribed to ${type} (its events: ${sub.events.join(', ')})`);
+        // Input the subscription cannot take, as CONTRACT names it: a 400 naming `type`.
+        throw invalid([{ field: 'type', message: `is not among this subscription's events (${sub.events.join(', ')})` }]);
       }
       if (sub.status !== 'active') throw new HttpError(409, 'subscription_disabled', `subscription ${sub.id} is disabled: ${sub.disabledReason ?? ''}`);
       const now = clock.now();
