@@ -173,11 +173,16 @@ describe.each(backends)('%s', (_name, open) => {
     // The next slot is 2 s later; until then nothing for it, and the worker is told when to look.
     expect(await claim(s, 2_999, { owner: 'w2' })).toHaveLength(0);
     expect(await s.nextDueAt()).toBe(3_000);
-    expect((await claim(s, 3_000, { owner: 'w3' })).map((c) => c.subscription.id)).toEqual(['sub_slow']);
+    // Claimed 400 ms late: the next slot stays on the schedule (5 s), or 0.5/s would drift lower.
+    expect((await claim(s, 3_400, { owner: 'w3' })).map((c) => c.subscription.id)).toEqual(['sub_slow']);
     expect(await s.nextDueAt()).toBe(5_000);
     // Waiting is not an attempt.
     const waiting = (await s.listDeliveries({ subscriptionId: 'sub_slow', state: 'pending', limit: 10 })).items;
     expect(waiting.map((d) => d.attempts)).toEqual([0, 0, 0]);
+    // After a long idle spell the schedule restarts from the claim, a whole spacing on: no burst.
+    expect((await claim(s, 60_000, { owner: 'w4' })).filter((c) => c.subscription.id === 'sub_slow')).toHaveLength(1);
+    expect(await claim(s, 61_999, { owner: 'w5' })).toHaveLength(0);
+    expect((await claim(s, 62_000, { owner: 'w6' })).map((c) => c.subscription.id)).toEqual(['sub_slow']);
   });
 
   test('auto-disable: a subscription failing for RELAY_DISABLE_AFTER is disabled with its reason; a success resets the clock', async () => {

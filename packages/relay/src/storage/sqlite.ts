@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, constants as fsc, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -92,9 +92,35 @@ export function rateSpacingMs(perSecond: number): number {
   return Math.ceil(1000 / perSecond);
 }
 
+/**
+ * The slot after one taken at `now` whose due time was `due`. Slots follow the schedule, not
+ * the moment the worker woke: a claim a little late (timers, the claim itself) would otherwise
+ * push every later slot back, and 5/s would deliver nearer 4.6/s. Lateness under half a
+ * spacing is absorbed, so two starts are never closer than half a spacing; after a longer idle
+ * spell the schedule restarts from now, a whole spacing on. PostgreSQL computes the same in its
+ * claim (postgres/sql.ts).
+ */
+export function nextRateSlot(due: number, now: number, perSecond: number): number {
+  const spacing = rateSpacingMs(perSecond);
+  return (now - due < spacing / 2 ? due : now) + spacing;
+}
+
 export interface SqliteStorageOptions {
   /** A file path, or `:memory:` (nothing survives a restart: for unit tests only). */
   path: string;
+}
+
+/**
+ * A new database file is created readable by its owner only (0600), like the key file beside
+ * it: it holds every payload the providers sent, which is customer data. SQLite gives its
+ * -wal and -shm files the database's mode. An existing file keeps the mode its operator chose.
+ */
+function createPrivately(path: string): void {
+  try {
+    closeSync(openSync(path, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o600));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
 }
 
 /**
@@ -124,7 +150,10 @@ export class SqliteStorage implements RelayStorage, SqliteDb {
 
   constructor(options: SqliteStorageOptions) {
     this.#path = options.path;
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    if (options.path !== ':memory:') {
+      mkdirSync(dirname(options.path), { recursive: true });
+      createPrivately(options.path);
+    }
     this.#db = new DatabaseSync(options.path);
     try {
       this.#db.exec('PRAGMA journal_mode = WAL');
@@ -520,7 +549,7 @@ export class SqliteStorage implements RelayStorage, SqliteDb {
         if (room <= 0) continue;
         const rows = due.all(subId, request.now, request.now, room) as Row[];
         if (rows.length === 0) continue;
-        if (rate !== null) advance.run(Math.max(rateNext, request.now) + rateSpacingMs(rate), subId);
+        if (rate !== null) advance.run(nextRateSlot(rateNext, request.now, rate), subId);
         const subscription = {
           id: subId,
           targetUrl: str(sub, 'target_url'),

@@ -77,7 +77,8 @@ rated_picked AS (
   ) c
 ),
 advanced AS (
-  UPDATE subscriptions s SET rate_next_at = GREATEST(s.rate_next_at, $1) + CEIL(1000 / s.rate_limit)::bigint
+  UPDATE subscriptions s SET rate_next_at = CEIL(1000 / s.rate_limit)::bigint +
+    CASE WHEN $1 - s.rate_next_at < CEIL(1000 / s.rate_limit) / 2 THEN s.rate_next_at ELSE $1 END
   FROM rated_picked p WHERE s.id = p.subscription_id
   RETURNING s.id
 ),
