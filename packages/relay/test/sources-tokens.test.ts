@@ -155,7 +155,9 @@ describe.each(testBackends())('%s', (backend: Backend) => {
         ['DELETE', `/v1/tokens/${tokenId}`],
       ] as const) {
         const res = await as(method, path, method === 'GET' || method === 'DELETE' ? undefined : {});
-        expect([method, path, res.status]).toEqual([method, path, 403]);
+        // The refusal names what was tried: managing tokens is not "managing sources".
+        const said = (res.body as { error?: { message?: string } }).error?.message ?? '';
+        expect([method, path, res.status, said.split(' needs')[0]]).toEqual([method, path, 403, path.startsWith('/v1/tokens') ? 'Managing tokens' : 'Managing sources']);
       }
     });
 

@@ -69,7 +69,7 @@ function routingError(err: FastifyError, reply: FastifyReply): FastifyReply {
 /**
  * RELAY_TRUST_PROXY as fastify takes it. A hop count becomes "trust the nearest N hops"
  * (fastify 5 ignores a bare number, since it cannot check that the nearest peer is a
- * proxy; the README says to use a count only where the relay is reachable through the
+ * proxy; docs/security.md says to use a count only where the relay is reachable through the
  * proxies alone).
  */
 function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
@@ -215,11 +215,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       registerStreamRoute(v1, deps);
       registerActionRoutes(v1, deps);
       registerMeRoutes(v1, deps);
-      // Sources and tokens are the admin's: their own context, so its 403 hook covers them only.
-      await v1.register(async (admin) => {
-        registerSourceRoutes(admin, deps);
-        registerTokenRoutes(admin, deps);
-      });
+      // Sources and tokens are the admin's: each in its own context, so that each 403 hook
+      // covers its own routes only and names what the scoped token tried to manage.
+      await v1.register(async (admin) => registerSourceRoutes(admin, deps));
+      await v1.register(async (admin) => registerTokenRoutes(admin, deps));
     },
     { prefix: '/v1' },
   );
