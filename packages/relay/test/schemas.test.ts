@@ -130,6 +130,14 @@ describe('subscription create and PATCH bodies (every field of the contract)', (
     expect(found[0]?.message).toBe('must be "default" or a source id (src_…)');
   });
 
+  test('listings filter on "default", "test" or a source id, and say all three when refusing', () => {
+    for (const query of [EventsQuery, DeliveriesQuery]) {
+      for (const ok of ['default', 'test', 'src_aaaaaaaaaa']) expect(value(query, { source: ok }, 'querystring')).toMatchObject({ source: ok });
+      const found = issues(query, { source: 'tests' }, 'querystring');
+      expect([fields(found), found[0]?.message]).toEqual([['source'], 'must be "default", "test" or a source id (src_…)']);
+    }
+  });
+
   test('unknown fields are named with every known one', () => {
     expect(issues(SubscriptionCreateBody, { target_url: 'http://x/', secret: 'mine' })).toEqual([
       { field: 'secret', message: 'is not a field of this request; known: target_url, events, headers, description, filter, rate_limit_per_second, sources' },

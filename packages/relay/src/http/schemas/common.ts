@@ -10,7 +10,10 @@ import { z } from 'zod';
 /** A timestamp on the wire. Not checked on the way out: providers' own `created_at` may carry an offset. */
 export const timestamp = z.string().meta({ format: 'date-time', examples: ['2025-01-31T09:30:00.000Z'] });
 
-export const SOURCE_ID = /^(default|src_[A-Za-z0-9_-]{8,40})$/;
+const API_SOURCE_ID = 'src_[A-Za-z0-9_-]{8,40}';
+export const SOURCE_ID = new RegExp(`^(default|${API_SOURCE_ID})$`);
+/** What listings filter on: a source, or `test`, the source of test deliveries' events. */
+export const LISTED_SOURCE_ID = new RegExp(`^(default|test|${API_SOURCE_ID})$`);
 /** A source: `default` (the environment's provider settings) or an API source's `src_…` id. */
 export const SourceId = z
   .string({ error: 'must be "default" or a source id (src_…)' })

@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { cursorQuery, limitQuery, optionalText, SourceId, timestamp } from './common';
+import { cursorQuery, LISTED_SOURCE_ID, limitQuery, optionalText, timestamp } from './common';
 
 /**
  * `/v1/events` and `/v1/deliveries`: what arrived, what happened to each delivery, replays;
- * and the delivery body receivers get. `source` (this round) is in every schema here; the
- * routes omit it until storage records it (`EventAnswer`, `DeliveryAnswer` and the queries
- * in ../events.ts).
+ * and the delivery body receivers get, each with the source it arrived through.
  */
 export const DELIVERY_STATES = ['pending', 'succeeded', 'dead', 'cancelled'] as const;
 export const DeliveryState = z.enum(DELIVERY_STATES);
@@ -77,7 +75,12 @@ export const DeliveryBody = z
 const ProviderFilter = optionalText(40, 'e.g. vyora');
 const TypeFilter = optionalText(200, 'e.g. vyora.call_completed');
 const IdFilter = optionalText(100);
-const SourceFilter = z.preprocess((v) => (v === '' ? undefined : v), SourceId.or(z.literal('test')).optional()).describe('A source id, or "test".');
+const SourceFilter = z
+  .preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().regex(LISTED_SOURCE_ID, 'must be "default", "test" or a source id (src_…)').optional(),
+  )
+  .describe('A source id, or "test".');
 
 export const EventsQuery = z.object({
   provider: ProviderFilter,

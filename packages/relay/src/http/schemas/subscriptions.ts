@@ -6,9 +6,7 @@ import { SourceId, timestamp } from './common';
 
 /**
  * `/v1/subscriptions`: the subscription object, its create and PATCH bodies and the bodies
- * and answers of rotate-secret, test and filter-test, with every field of this round's
- * contract. The routes pick the fields storage holds today (`SubscriptionAnswer` and the
- * create body in ../subscriptions.ts); the rest are ready for when it holds them.
+ * and answers of rotate-secret, test and filter-test.
  */
 const registry = providers as Partial<Record<string, ProviderSpec>>;
 
