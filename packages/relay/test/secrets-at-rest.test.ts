@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock } from '@callbridge/core';
 import { RelayConfigError } from '../src/config';
@@ -72,6 +72,19 @@ describe('secrets at rest on SQLite', () => {
     expect(registry.get('aila', 'src_aaaaaaaaaa')).toBeUndefined();
     registry.close();
     await again.close();
+  });
+
+  test('a new database file and its WAL are readable by the owner only; an existing file keeps its mode', async () => {
+    const s = new SqliteStorage({ path });
+    await plainSubscription(s, 'sub_1');
+    for (const file of [path, `${path}-wal`]) expect([file, (statSync(file).mode & 0o777).toString(8)]).toEqual([file, '600']);
+    await s.close();
+    const other = join(dir.dir, 'chosen.db');
+    writeFileSync(other, '');
+    chmodSync(other, 0o640);
+    const t = new SqliteStorage({ path: other });
+    await t.close();
+    expect((statSync(other).mode & 0o777).toString(8)).toBe('640');
   });
 
   test('a wrong key or a missing key file stops the start, naming both key ids, decrypting nothing', async () => {
