@@ -54,6 +54,8 @@ export class DeliveryWorker {
   readonly owner = `w_${randomBytes(6).toString('hex')}`;
   readonly #o: WorkerOptions;
   readonly #idlePollMs: number;
+  /** Looks in a row that found nothing though storage said something was due. */
+  #dueButMissed = 0;
   readonly #random: () => number;
   readonly #completer: GroupCommitter<DeliveryOutcome, void>;
   readonly #inFlight = new Set<Promise<void>>();
@@ -162,6 +164,7 @@ export class DeliveryWorker {
         inFlight: this.#perSubscription,
       });
       for (const c of claimed) this.#launch(c);
+      if (claimed.length > 0) this.#dueButMissed = 0;
       if (claimed.length < limit) break;
     }
     if (this.#inFlight.size > 0) {
@@ -172,7 +175,13 @@ export class DeliveryWorker {
     }
     const next = await this.#o.storage.nextDueAt();
     const now = this.#o.clock.now();
-    const wait = next === null || next <= now ? this.#idlePollMs : Math.min(next - now, this.#idlePollMs);
+    // Due already, though the claim just found nothing: most often a timer that fired a
+    // millisecond before the clock reached a rate-limited slot, so look again at once; if the
+    // next look finds nothing either, the work is not claimable yet and the idle poll is right.
+    let wait: number;
+    if (next === null) wait = this.#idlePollMs;
+    else if (next > now) wait = Math.min(next - now, this.#idlePollMs);
+    else wait = this.#dueButMissed++ === 0 ? 1 : this.#idlePollMs;
     this.#sleep(Math.max(1, wait));
   }
 
