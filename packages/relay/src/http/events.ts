@@ -17,6 +17,7 @@ import {
   EventsQuery,
   ReplayResult,
 } from './schemas/events';
+import { given } from './given';
 
 /**
  * `/v1/events` and `/v1/deliveries`: what arrived, what happened to each delivery, and
@@ -110,14 +111,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (req) => {
       const { provider, type, source, cursor, limit } = req.query;
       const scope = scopeOf(req);
-      const page = await storage.listEvents({
-        limit,
-        ...(provider ? { provider } : {}),
-        ...(type ? { type } : {}),
-        ...(source ? { source } : {}),
-        ...(scope ? { scope } : {}),
-        ...(cursor ? { cursor } : {}),
-      });
+      const page = await storage.listEvents({ limit, ...given({ provider, type, source, scope, cursor }) });
       return { data: page.items.map(eventJson), next_cursor: page.nextCursor };
     },
   );
@@ -191,17 +185,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (req) => {
       const { state, subscription_id: subscriptionId, provider, type, event_id: eventId, source, cursor, limit } = req.query;
       const scope = scopeOf(req);
-      const page = await storage.listDeliveries({
-        limit,
-        ...(state ? { state } : {}),
-        ...(source ? { source } : {}),
-        ...(scope ? { scope } : {}),
-        ...(subscriptionId ? { subscriptionId } : {}),
-        ...(provider ? { provider } : {}),
-        ...(type ? { type } : {}),
-        ...(eventId ? { eventId } : {}),
-        ...(cursor ? { cursor } : {}),
-      });
+      const page = await storage.listDeliveries({ limit, ...given({ state, source, scope, subscriptionId, provider, type, eventId, cursor }) });
       return { data: page.items.map(deliveryJson), next_cursor: page.nextCursor };
     },
   );
@@ -219,18 +203,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (req, reply) => {
       const { state, subscription_id: subscriptionId, provider, type, event_id: eventId, source } = req.body;
       const scope = scopeOf(req);
-      const result = await storage.replayDeliveries(
-        {
-          state,
-          ...(source ? { source } : {}),
-          ...(scope ? { scope } : {}),
-          ...(subscriptionId ? { subscriptionId } : {}),
-          ...(provider ? { provider } : {}),
-          ...(type ? { type } : {}),
-          ...(eventId ? { eventId } : {}),
-        },
-        clock.now(),
-      );
+      const result = await storage.replayDeliveries({ state, ...given({ source, scope, subscriptionId, provider, type, eventId }) }, clock.now());
       req.log.info({ state, subscriptionId, provider, type, source, ...result }, `bulk replay of ${state} deliveries: ${result.replayed} queued, ${result.skipped} skipped`);
       return reply.code(202).send(result);
     },
@@ -255,7 +228,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps): void {
       const { id } = req.params;
       const deliveryId = Number(id);
       const scope = scopeOf(req);
-      const found = await storage.listDeliveries({ deliveryId, limit: 1, ...(scope ? { scope } : {}) });
+      const found = await storage.listDeliveries({ deliveryId, limit: 1, ...given({ scope }) });
       const delivery = found.items[0];
       if (!delivery) throw new HttpError(404, 'not_found', `no delivery ${id}`);
       const result = await storage.replayDeliveries({ deliveryId }, clock.now());
