@@ -188,7 +188,7 @@ describe('callbridge relay rekey on SQLite with the key file', () => {
     lock.exec('PRAGMA locking_mode = EXCLUSIVE');
     lock.exec('BEGIN EXCLUSIVE');
     try {
-      await expect(startTestRelay({}, dir.dir)).rejects.toThrow(`the database ${database.path} is locked by another process`);
+      await expect(startTestRelay({}, dir.dir)).rejects.toThrow(`the database ${database.path} is in use by another process`);
     } finally {
       lock.exec('ROLLBACK');
       lock.close();

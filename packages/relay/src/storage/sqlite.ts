@@ -110,6 +110,37 @@ export interface SqliteStorageOptions {
   path: string;
 }
 
+function inUseMessage(path: string): string {
+  return (
+    `the database ${path} is in use by another process: another relay, \`callbridge relay rekey\` or a tool has it open. ` +
+    'One relay owns a SQLite file (two would hand out the same deliveries and keep apart what they hold in memory); ' +
+    'stop the other one, give this one its own file (--database), or run several relays on PostgreSQL'
+  );
+}
+
+/**
+ * One relay per SQLite file. A relay's connections (WAL mode) hold a shared lock on the file
+ * from their first read until they close, so an exclusive lock taken for a moment here is
+ * refused while any other process has the file open: a second relay started by mistake
+ * (`npm start` twice, a second port) is stopped before it releases the first one's leases
+ * as if their owner had died. The operating system drops a dead process's locks, so a crash
+ * leaves nothing to clear by hand.
+ */
+function assertNotInUse(path: string): void {
+  const probe = new DatabaseSync(path);
+  try {
+    probe.exec('PRAGMA busy_timeout = 0');
+    probe.exec('PRAGMA locking_mode = EXCLUSIVE');
+    probe.exec('BEGIN EXCLUSIVE');
+    probe.exec('COMMIT');
+  } catch (e) {
+    if ((e as { errcode?: unknown }).errcode === SQLITE_BUSY) throw new Error(inUseMessage(path));
+    throw e;
+  } finally {
+    probe.close();
+  }
+}
+
 /**
  * A new database file is created readable by its owner only (0600), like the key file beside
  * it: it holds every payload the providers sent, which is customer data. SQLite gives its
@@ -153,17 +184,15 @@ export class SqliteStorage implements RelayStorage, SqliteDb {
     if (options.path !== ':memory:') {
       mkdirSync(dirname(options.path), { recursive: true });
       createPrivately(options.path);
+      assertNotInUse(options.path);
     }
     this.#db = new DatabaseSync(options.path);
     try {
       this.#db.exec('PRAGMA journal_mode = WAL');
     } catch (e) {
       this.#db.close();
-      // SQLITE_BUSY before anything else ran: someone holds the file exclusively, which only
-      // `callbridge relay rekey` does (or a tool run by hand); waiting would not say why.
-      if ((e as { errcode?: unknown }).errcode === SQLITE_BUSY) {
-        throw new Error(`the database ${options.path} is locked by another process (\`callbridge relay rekey\` holds it while it runs): start the relay when it is done`);
-      }
+      // SQLITE_BUSY before anything else ran: someone took the file between the check and now.
+      if ((e as { errcode?: unknown }).errcode === SQLITE_BUSY) throw new Error(inUseMessage(options.path));
       throw e;
     }
     this.#db.exec('PRAGMA synchronous = FULL');
