@@ -130,6 +130,11 @@ describe('subscription create and PATCH bodies (every field of the contract)', (
     expect(found[0]?.message).toBe('must be "default" or a source id (src_…)');
   });
 
+  test('an unknown provider in an event pattern is named, with the providers that send webhooks', () => {
+    const found = issues(SubscriptionCreateBody, { target_url: 'http://x/', events: ['vyra.call_completed'] });
+    expect(found).toEqual([{ field: 'events.0', message: '"vyra" is not a provider that sends webhooks; known: ayra, vyora, aila' }]);
+  });
+
   test('listings filter on "default", "test" or a source id, and say all three when refusing', () => {
     for (const query of [EventsQuery, DeliveriesQuery]) {
       for (const ok of ['default', 'test', 'src_aaaaaaaaaa']) expect(value(query, { source: ok }, 'querystring')).toMatchObject({ source: ok });

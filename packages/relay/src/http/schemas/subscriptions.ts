@@ -17,6 +17,11 @@ export const MAX_RATE_PER_SECOND = 1000;
 export const MAX_SOURCES = 100;
 
 /** Why an event filter entry is not valid, or null. */
+/** The providers an event pattern can name: those whose webhooks the relay takes in. */
+const WEBHOOK_PROVIDERS = Object.entries(registry)
+  .filter(([, spec]) => spec?.webhooks)
+  .map(([id]) => id);
+
 export function eventPatternProblem(pattern: string): string | null {
   if (pattern === '*') return null;
   const dot = pattern.indexOf('.');
@@ -24,7 +29,7 @@ export function eventPatternProblem(pattern: string): string | null {
   const provider = pattern.slice(0, dot);
   const event = pattern.slice(dot + 1);
   const spec = isProviderId(provider) ? registry[provider] : undefined;
-  if (!spec) return `"${provider}" is not a provider this relay knows; known: ${Object.keys(registry).join(', ')}`;
+  if (!spec) return `"${provider}" is not a provider that sends webhooks; known: ${WEBHOOK_PROVIDERS.join(', ')}`;
   const hooks = spec.webhooks;
   if (!hooks) return `${spec.name} does not send webhooks`;
   if (event === '*' || hooks.open) return event === '' ? 'names no event' : null;
