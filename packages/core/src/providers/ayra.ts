@@ -162,7 +162,7 @@ export const ayra = defineProvider({
     timestampField: 'created_at',
     documented: false,
     // Ayra documents no payloads: each event in the envelope of its conversation.completed
-    // fixture, carrying the record the API returns for that resource (README "Provider notes").
+    // fixture, carrying the record the API returns for that resource (docs/provider-notes.md).
     samples: {
       'conversation.started': ayraEvent('evt_ce968a18f5', 'conversation.started', '2025-01-15T11:02:01Z', {
         ...sampleConversation,

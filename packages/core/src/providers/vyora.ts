@@ -70,7 +70,7 @@ export const vyora = defineProvider({
     documented: true,
     samples: {
       // The document shows call_completed; the other two events carry the same call record at
-      // their stage (README "Provider notes").
+      // their stage (docs/provider-notes.md).
       call_started: { ...VYORA_CALL, event: 'call_started', status: 'in_progress', duration_seconds: null, recording_url: null, transcript: null, analysis: null, timestamp: '2026-05-24T10:30:02Z' },
       call_completed: { ...VYORA_CALL, event: 'call_completed' },
       all_processing_completed: { ...VYORA_CALL, event: 'all_processing_completed', timestamp: '2026-05-24T10:31:40Z' },

@@ -175,7 +175,7 @@ export interface WebhookSpec {
   timestampField?: string;
   /** Body property holding the event's data, where the provider wraps it. */
   dataField?: string;
-  /** The webhook signing secret is documented, or our assumption (README "Provider notes"). */
+  /** The webhook signing secret is documented, or our assumption (docs/provider-notes.md). */
   documented: boolean;
   /**
    * An example body of each documented event, as the provider posts it: the documents' own

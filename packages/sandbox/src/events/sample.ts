@@ -37,7 +37,7 @@ export class SampleEventError extends Error {
  * Where the sandbox departs from the documents' example, it says so by changing core's
  * sample, not by keeping a copy of its own: Vyora's call_completed carries no transcript and
  * no analysis yet, as the document's text says ("only available after
- * all_processing_completed") although its example shows them filled (README "Provider notes"),
+ * all_processing_completed") although its example shows them filled (docs/provider-notes.md),
  * which is what the simulated calls send too.
  */
 function asTheSandboxSendsIt(provider: ProviderId, event: string, sample: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {

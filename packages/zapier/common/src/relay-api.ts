@@ -69,7 +69,7 @@ export function relayConfig(z: ZObject, spec: ProviderSpec, bundle: Pick<Bundle,
   if (!hasRelay(bundle)) {
     throw new z.errors.Error(
       `Instant ${spec.name} triggers arrive through a callbridge relay, and this ${spec.name} connection has none. ` +
-        `Reconnect ${spec.name} and fill in Relay URL and Relay Token (see the README's relay section), ` +
+        `Reconnect ${spec.name} and fill in Relay URL and Relay Token (the relay's address and an API token, from whoever runs your relay), ` +
         `or use a search such as Find Call instead of an instant trigger.`,
       'relay_not_configured',
       400,
