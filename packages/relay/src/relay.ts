@@ -82,7 +82,10 @@ export async function startRelay(config: RelayConfig, options: StartOptions = {}
     const metrics = new RelayMetrics();
     const bus = new EventBus((e) => logger.error({ err: e }, 'stream: a listener failed'));
     // Other replicas' events (PostgreSQL) join this replica's own on the way to its streams.
-    const stopRemote = storage.onRemoteEvents((events) => bus.publish(events));
+    const stopRemote = storage.onRemoteEvents(
+      (events) => bus.publish(events),
+      () => bus.missed(),
+    );
     const ingest = createIngestor(storage, config.providers, bus, { maxJsonDepth: config.maxJsonDepth });
     const sender = new DeliverySender({
       timeoutMs: config.deliveryTimeoutMs,

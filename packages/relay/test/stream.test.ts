@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { Client } from 'pg';
 import Fastify from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { loadRelayConfig } from '../src';
@@ -345,6 +346,36 @@ pg(PG_URL ? 'GET /v1/events/stream with two relays on one PostgreSQL schema' : P
       resumed.close();
     } finally {
       onA.close();
+      onB.close();
+    }
+  });
+
+  test('a replica whose notification session dropped ends its streams once back, and the resume brings what it missed', async () => {
+    const onB = await openStream(b.url);
+    try {
+      await onB.until(live);
+      const seen = await post(a.url);
+      await onB.until((x) => x.messages.length >= 1);
+      // Cut B's LISTEN session, as a network blip or a PostgreSQL restart would; A posts meanwhile.
+      const replica = (get((await api(b.url, 'GET', '/healthz')).body, 'postgres') as { replica: string }).replica;
+      const admin = new Client({ connectionString: PG_URL });
+      await admin.connect();
+      try {
+        const cut = await admin.query('SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE application_name = $1', [`callbridge-relay listener ${replica}`]);
+        expect(cut.rows).toEqual([{ done: true }]);
+      } finally {
+        await admin.end();
+      }
+      const missed = await post(a.url);
+      // B cannot know what it did not hear: once its session is back it ends the stream...
+      await onB.ended;
+      expect(onB.comments.at(-1)).toBe('this relay may have missed events from another replica; reconnect with Last-Event-ID to resume');
+      // ...and the client's resume, read from storage, has the event posted during the cut.
+      const resumed = await openStream(b.url, { lastEventId: ids(onB).at(-1) ?? seen });
+      await resumed.until(live);
+      await resumed.until((x) => ids(x).includes(missed));
+      resumed.close();
+    } finally {
       onB.close();
     }
   });

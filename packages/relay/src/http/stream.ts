@@ -146,7 +146,15 @@ class StreamConnection {
   async start(lastEventId: string | undefined): Promise<void> {
     this.#res.on('close', () => this.#cleanup('client closed'));
     // Listening before reading what was missed: an event committed in between is in one or both, never in neither.
-    this.#unsubscribe = this.#deps.bus.subscribe((events) => this.#onLive(events));
+    const stopLive = this.#deps.bus.subscribe((events) => this.#onLive(events));
+    // Events this replica could not hear of are in storage: the client's resume gets them.
+    const stopMissed = this.#deps.bus.onMissed(() =>
+      this.end('this relay may have missed events from another replica; reconnect with Last-Event-ID to resume'),
+    );
+    this.#unsubscribe = () => {
+      stopLive();
+      stopMissed();
+    };
     this.#heartbeat = setInterval(() => this.#write(': heartbeat\n\n'), this.#deps.heartbeatMs);
     this.#heartbeat.unref();
     let replayed: Set<string> | undefined;
@@ -156,7 +164,7 @@ class StreamConnection {
         after = await this.#deps.storage.listEventsAfter(lastEventId, this.#deps.maxReplay, this.#filter);
       } catch (e) {
         this.#deps.log.error({ err: e }, 'stream: could not read the missed events');
-        this.end(': the relay could not read the events you missed; reconnect with Last-Event-ID to try again');
+        this.end('the relay could not read the events you missed; reconnect with Last-Event-ID to try again');
         return;
       }
       if (this.#closed) return;
@@ -209,7 +217,7 @@ class StreamConnection {
   #drop(): void {
     if (this.#closed) return;
     this.#deps.log.warn({ sent: this.#sent, bufferedBytes: this.#res.writableLength }, 'stream: client too slow, disconnected');
-    this.end(': this client reads more slowly than events arrive; reconnect with Last-Event-ID to resume');
+    this.end('this client reads more slowly than events arrive; reconnect with Last-Event-ID to resume');
     const socket = this.#res.socket;
     setTimeout(() => socket?.destroy(), DROP_GRACE_MS).unref();
   }

@@ -10,6 +10,7 @@ export type EventBusListener = (events: readonly StoredEvent[]) => void;
  */
 export class EventBus {
   readonly #listeners = new Set<EventBusListener>();
+  readonly #missedListeners = new Set<() => void>();
   readonly #onError: (e: unknown) => void;
 
   /** `onError` hears what a listener threw; the other listeners, and the ingest that published, carry on. */
@@ -20,6 +21,23 @@ export class EventBus {
   subscribe(listener: EventBusListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** Hears that events may have gone by unpublished (another replica's, while its announcements were lost). */
+  onMissed(listener: () => void): () => void {
+    this.#missedListeners.add(listener);
+    return () => this.#missedListeners.delete(listener);
+  }
+
+  /** Some events may not have been published: live listeners should catch up from storage. */
+  missed(): void {
+    for (const listener of this.#missedListeners) {
+      try {
+        listener();
+      } catch (e) {
+        this.#onError(e);
+      }
+    }
   }
 
   get listeners(): number {

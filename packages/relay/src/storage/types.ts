@@ -393,8 +393,11 @@ export interface RelayStorage {
   /**
    * Called with the events another process sharing this storage has just committed through
    * `ingest`, in its commit order (PostgreSQL replicas, through NOTIFY); this process's own
-   * ingest reports its events itself. Never called on SQLite, whose file one process owns.
+   * ingest reports its events itself. `onMissed` is called when this process may have missed
+   * some (its notification session dropped and came back, or reading announced events
+   * failed): whoever streams them live should have its clients resume from storage. Neither
+   * is ever called on SQLite, whose file one process owns.
    */
-  onRemoteEvents(listener: (events: StoredEvent[]) => void): () => void;
+  onRemoteEvents(listener: (events: StoredEvent[]) => void, onMissed?: () => void): () => void;
   close(): Promise<void>;
 }

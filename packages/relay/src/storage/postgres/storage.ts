@@ -118,6 +118,7 @@ export class PostgresStorage implements RelayStorage {
   readonly #eventsChannel: string;
   readonly #listeners = new Set<() => void>();
   readonly #eventListeners = new Set<(events: StoredEvent[]) => void>();
+  readonly #missedListeners = new Set<() => void>();
   /** Announcements are read one after another, so streams see each replica's events in its commit order. */
   #remoteReads: Promise<void> = Promise.resolve();
   readonly #configListeners = new Set<(change: ConfigChange) => void>();
@@ -139,7 +140,8 @@ export class PostgresStorage implements RelayStorage {
     // An idle client losing its connection must not crash the process; the next query reports it.
     this.#pool.on('error', () => undefined);
     this.#listener = new ReplicaListener({
-      config: poolConfig(settings, 1),
+      // Named for its replica, so an operator can tell the sessions apart in pg_stat_activity.
+      config: { ...poolConfig(settings, 1), application_name: `callbridge-relay listener ${this.replicaId}` },
       channel: this.#channel,
       channels: {
         [this.#configChannel]: (payload) => {
@@ -153,6 +155,8 @@ export class PostgresStorage implements RelayStorage {
       onWake: () => this.#wake(),
       onReconnect: () => {
         for (const change of ['subscriptions', 'sources', 'tokens'] as const) this.#changedHere(change);
+        // Announcements sent while the session was down are lost: live streams resume from storage.
+        this.#missedEvents();
       },
     });
     this.#admin = new PgAdmin({
@@ -761,9 +765,17 @@ export class PostgresStorage implements RelayStorage {
     return () => this.#listeners.delete(listener);
   }
 
-  onRemoteEvents(listener: (events: StoredEvent[]) => void): () => void {
+  onRemoteEvents(listener: (events: StoredEvent[]) => void, onMissed?: () => void): () => void {
     this.#eventListeners.add(listener);
-    return () => this.#eventListeners.delete(listener);
+    if (onMissed) this.#missedListeners.add(onMissed);
+    return () => {
+      this.#eventListeners.delete(listener);
+      if (onMissed) this.#missedListeners.delete(onMissed);
+    };
+  }
+
+  #missedEvents(): void {
+    for (const l of this.#missedListeners) l();
   }
 
   /** Another replica committed events: read them, once, for this replica's streams. */
@@ -777,8 +789,8 @@ export class PostgresStorage implements RelayStorage {
         const events = rows.map(toEvent);
         if (events.length > 0) for (const l of this.#eventListeners) l(events);
       })
-      // A failed read loses those events for live streams only; they stay stored and listed.
-      .catch(() => undefined);
+      // They stay stored and listed: live streams resume from storage to get them.
+      .catch(() => this.#missedEvents());
   }
 
   onConfigChange(listener: (change: ConfigChange) => void): () => void {
@@ -791,6 +803,7 @@ export class PostgresStorage implements RelayStorage {
     this.#closed = true;
     this.#listeners.clear();
     this.#eventListeners.clear();
+    this.#missedListeners.clear();
     this.#configListeners.clear();
     if (this.#sweepTimer) clearInterval(this.#sweepTimer);
     await this.#sweeping?.catch(() => undefined);
