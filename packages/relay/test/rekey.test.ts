@@ -79,9 +79,13 @@ async function expectWorking(relay: TestRelay, receiver: Receiver, stored: Store
 }
 
 /** Each stored value split out of header maps, with the key id it is under (null: plain). */
+/** Each stored value of a field: a headers field holds one per header. */
+function sealedValues(f: SecretField): string[] {
+  return f.column === 'headers' ? Object.values(JSON.parse(f.value) as Record<string, string>) : [f.value];
+}
+
 function keyIdsOf(fields: readonly SecretField[]): Array<string | null> {
-  const values = fields.flatMap((f) => (f.column === 'headers' ? Object.values(JSON.parse(f.value) as Record<string, string>) : [f.value]));
-  return values.map((v) => (isEncrypted(v) ? SecretBox.keyIdIn(v) : null));
+  return fields.flatMap(sealedValues).map((v) => (isEncrypted(v) ? SecretBox.keyIdIn(v) : null));
 }
 
 async function readStored(database: DatabaseConfig): Promise<SecretField[]> {
@@ -121,6 +125,7 @@ describe('callbridge relay rekey on SQLite with the key file', () => {
     const oldId = new SecretBox(oldKey).keyId;
     // Every secret: the subscription's current and previous secrets, its header, the source's secret and key.
     expect(keyIdsOf(await readStored(database))).toEqual([oldId, oldId, oldId, oldId, oldId]);
+    const sealedUnderOld = (await readStored(database)).flatMap(sealedValues);
 
     const report = await rekeyRelay({ database });
     expect(report).toMatchObject({ rewritten: 5, unchanged: 0, fromKeyId: oldId, resumed: false, newKeyIn: { kind: 'file', path: keyFilePath(database.path), generated: true } });
@@ -133,6 +138,9 @@ describe('callbridge relay rekey on SQLite with the key file', () => {
     // The raw file holds no secret in plain, before or after.
     const raw = readFileSync(database.path).toString('latin1') + (existsSync(`${database.path}-wal`) ? readFileSync(`${database.path}-wal`).toString('latin1') : '');
     for (const secret of [SOURCE_SECRET, SOURCE_API_KEY, HEADER_VALUE, stored.subscriptionSecret.slice(6), stored.previousSecret.slice(6)]) expect(raw).not.toContain(secret);
+    // Nor what the old key sealed: a rekey is often done because that key leaked.
+    expect(sealedUnderOld.length).toBe(5);
+    for (const old of sealedUnderOld) expect(raw).not.toContain(old.slice(-40));
 
     const relay = await startTestRelay({}, dir.dir);
     try {

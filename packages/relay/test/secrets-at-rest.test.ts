@@ -74,6 +74,31 @@ describe('secrets at rest on SQLite', () => {
     await again.close();
   });
 
+  test('sealing what an older relay stored in plain leaves no copy of it in the file, its WAL or their free space', async () => {
+    const s = new SqliteStorage({ path });
+    // Long values and many rows: sealing grows each value, so rows move and pages are freed.
+    const plain = (i: number) => `plain-make-key-${String(i).padStart(4, '0')}-${'k'.repeat(3000)}`;
+    for (let i = 0; i < 40; i++) {
+      await s.createSubscription({
+        id: `sub_${i}`,
+        targetUrl: 'https://example.com/h',
+        events: ['*'],
+        headers: { 'x-make-apikey': plain(i) },
+        secret: 'whsec_cGxhaW4tc2VjcmV0',
+        createdAt: '2026-01-01T00:00:00Z',
+      });
+    }
+    await s.close();
+    const again = new SqliteStorage({ path });
+    await openSecretsAtRest(again, { database: { kind: 'sqlite', path } });
+    const raw = () => readFileSync(path).toString('latin1') + (existsSync(`${path}-wal`) ? readFileSync(`${path}-wal`).toString('latin1') : '');
+    // While the relay runs, not only after it closes: the WAL is the first place a copy would stay.
+    expect(raw()).not.toContain('plain-make-key-');
+    expect(raw()).not.toContain('cGxhaW4tc2VjcmV0');
+    await again.close();
+    expect(raw()).not.toContain('plain-make-key-');
+  });
+
   test('a new database file and its WAL are readable by the owner only; an existing file keeps its mode', async () => {
     const s = new SqliteStorage({ path });
     await plainSubscription(s, 'sub_1');

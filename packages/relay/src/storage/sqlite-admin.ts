@@ -9,6 +9,19 @@ export interface SqliteDb {
   tx<T>(fn: () => T, sync?: 'full' | 'normal'): T;
 }
 
+/**
+ * What secret values were replaced with (plain text an older relay stored, sealed once at the
+ * next start) must not stay in the file: SQLite leaves a moved row's old bytes in free space,
+ * where a copy of the file or a backup would carry them. VACUUM rewrites the file from its
+ * live rows, and a truncating checkpoint drops the WAL's copies of the old pages. This runs
+ * when secrets are rewritten, which is rare (the first start after an upgrade), so its cost,
+ * a pass over the file, is paid once.
+ */
+export function forgetReplacedValues(db: Pick<SqliteDb, 'stmt'>): void {
+  db.stmt('VACUUM').run();
+  db.stmt('PRAGMA wal_checkpoint(TRUNCATE)').run();
+}
+
 function paged<T>(rows: Row[], limit: number, map: (r: Row) => T): Page<T> {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
@@ -114,6 +127,7 @@ export class SqliteAdmin {
     this.db.tx(() => {
       for (const f of fields) this.db.stmt(updateSecretSql(f, 'sqlite')).run(f.value, f.id);
     });
+    forgetReplacedValues(this.db);
     this.changed('subscriptions');
     this.changed('sources');
   }

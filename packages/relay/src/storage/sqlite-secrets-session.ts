@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { SECRET_QUERIES, secretFields, updateSecretSql, type Row } from './rows';
 import { DatabaseInUseError, type SecretsSession } from './secrets-session';
+import { forgetReplacedValues } from './sqlite-admin';
 import { migrateSqlite } from './sqlite-migrate';
 import type { SecretField } from './types';
 
@@ -56,6 +57,8 @@ export function openSqliteSecretsSession(path: string): SecretsSession {
       for (const f of fields) db.prepare(updateSecretSql(f, 'sqlite')).run(f.value, f.id);
       db.exec('COMMIT');
       done = true;
+      // Values under the old key must not linger in free space: rekeying is often done because that key leaked.
+      forgetReplacedValues({ stmt: (sql) => db.prepare(sql) });
     },
     async close(): Promise<void> {
       if (!db.isOpen) return;
