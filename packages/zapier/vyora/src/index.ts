@@ -14,5 +14,5 @@ import { vyoraEvents } from './events';
 export default buildApp(vyora, {
   version,
   auth: relayAuthOptions(vyora),
-  instantTriggers: Object.fromEntries(vyoraEvents(vyora).map((ev) => [snakeKey(ev.event), buildRelayTrigger(vyora, ev)])),
+  instantTriggers: Object.fromEntries(vyoraEvents().map((ev) => [snakeKey(ev.event), buildRelayTrigger(vyora, ev)])),
 });

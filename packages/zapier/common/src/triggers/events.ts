@@ -14,10 +14,19 @@ export interface EventTrigger {
   description: string;
   /** "triggers on a new XXX". */
   noun: string;
-  /** An example of the provider's webhook body for this event. */
-  sample: Item;
   /** Real recent items in the hook's shape, where an API can list what the event is about. */
   recent?: (z: ZObject, bundle: Bundle) => Promise<Item[]>;
+}
+
+/**
+ * The example body of an event, as core's provider spec holds it (the provider documents'
+ * example where they give one): one copy for the relay's test deliveries, the sandbox and
+ * every platform's samples.
+ */
+export function webhookSample(spec: ProviderSpec, event: string): Item {
+  const sample = spec.webhooks?.samples?.[event];
+  if (!sample) throw new Error(`${spec.id}: core has no sample of the ${event} webhook`);
+  return { ...sample };
 }
 
 /** The relay's delivery envelope, which relay-backed triggers hand to Zapier as it arrives. */

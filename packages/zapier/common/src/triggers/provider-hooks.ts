@@ -4,7 +4,7 @@ import { CallbridgeError, getPath, normalizeWebhook, verifyWebhook, WebhookPaylo
 import { zapierErrors } from '../errors';
 import { snakeKey } from '../names';
 import { isItem, outputFieldsFrom, type Item } from '../output';
-import type { EventTrigger } from './events';
+import { webhookSample, type EventTrigger } from './events';
 import { hookRequest } from './hook-request';
 
 /**
@@ -75,7 +75,7 @@ export function buildProviderHookTrigger(spec: ProviderSpec, config: ProviderHoo
   const createOp = spec.operations[config.createOperation];
   const deleteOp = spec.operations[config.deleteOperation];
   if (!createOp || !deleteOp) throw new Error(`${spec.id}: ${config.createOperation} and ${config.deleteOperation} must be core operations`);
-  const sample: Item = ev.sample;
+  const sample: Item = webhookSample(spec, ev.event);
 
   const performSubscribe = (z: ZObject, bundle: Bundle): Promise<SubscribeData> =>
     zapierErrors(z, spec, createOp, async () => {

@@ -3,7 +3,7 @@ import { filterFieldsFor, relayFilter, verifyStandardWebhook, type ProviderSpec 
 import { snakeKey } from '../names';
 import { isItem, outputFieldsFrom } from '../output';
 import { relayConfig, relayRequest } from '../relay-api';
-import { envelopeOf, type EventTrigger, type RelayEnvelope } from './events';
+import { envelopeOf, webhookSample, type EventTrigger, type RelayEnvelope } from './events';
 import { hookRequest } from './hook-request';
 
 /**
@@ -62,7 +62,7 @@ function filterOf(z: ZObject, spec: ProviderSpec, bundle: Bundle): Record<string
 
 export function buildRelayTrigger(spec: ProviderSpec, ev: EventTrigger): Trigger {
   const type = eventType(spec, ev.event);
-  const sample = envelopeOf(spec, ev.sample);
+  const sample = envelopeOf(spec, webhookSample(spec, ev.event));
   const inputFields = relayFilterInputFields(spec, ev.event);
 
   const performSubscribe = async (z: ZObject, bundle: Bundle): Promise<SubscribeData> => {
