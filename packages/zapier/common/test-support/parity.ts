@@ -148,16 +148,14 @@ export function describeParity(spec: ProviderSpec, app: AppLike): void {
 
     // One truth per fact: an instant trigger's sample is core's sample of that webhook, as it
     // arrives (inside the relay's envelope for relay triggers), never a copy of its own.
-    const samples = Object.entries(spec.webhooks?.samples ?? {});
-    if (samples.length > 0) {
+    const instant = Object.values(app.triggers ?? {}).filter((t) => t.operation.type === 'hook');
+    if (instant.length > 0) {
       it('gives each instant trigger core\'s sample of its webhook', () => {
-        const instant = Object.values(app.triggers ?? {}).filter((t) => t.operation.type === 'hook');
-        expect(instant.length).toBe(samples.length);
-        for (const [event, body] of samples) {
-          const trigger = app.triggers?.[expectedKey(event)];
-          const sample = trigger?.operation.sample;
+        const core = new Map(Object.entries(spec.webhooks?.samples ?? {}).map(([event, body]) => [expectedKey(event), body]));
+        for (const trigger of instant) {
+          const sample = trigger.operation.sample;
           const arrived = sample && 'provider' in sample && 'data' in sample ? sample['data'] : sample;
-          expect({ event, sample: arrived }).toEqual({ event, sample: body });
+          expect({ trigger: trigger.key, sample: arrived }).toEqual({ trigger: trigger.key, sample: core.get(trigger.key) ?? 'no sample in core' });
         }
       });
     }
