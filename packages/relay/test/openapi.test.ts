@@ -11,7 +11,7 @@ import { EventBus } from '../src/ingest/event-bus';
 import { RelayMetrics } from '../src/metrics';
 import { StorageHealth } from '../src/storage/health-monitor';
 import type { RelayStorage } from '../src/storage/types';
-import { api, get, startTestRelay, TOKEN, type TestRelay } from './support/harness';
+import { api, get, postHook, startReceiver, startTestRelay, TOKEN, vyoraEvent, type TestRelay } from './support/harness';
 
 type Json = Record<string, unknown>;
 type Operation = { summary?: string; description?: string; tags?: string[]; security?: unknown; parameters?: Json[]; requestBody?: Json; responses: Record<string, Json> };
@@ -268,5 +268,22 @@ describe('/docs: the API reference, served by the relay itself', () => {
     expect(Object.keys(created.body as Json).sort()).toEqual(fields('Subscription').sort());
     const bad = await api(t.url, 'POST', '/v1/subscriptions', { target_url: 'http://127.0.0.1:9/doc', nope: 1 });
     expect(Object.keys(get(bad.body, 'error') as Json).sort()).toEqual(fields('Error.properties.error').sort());
+  });
+
+  test('a real delivery and a test delivery carry exactly the documented DeliveryBody fields', async () => {
+    const doc = (await api(t.url, 'GET', '/openapi.json', undefined, { token: null })).body;
+    const documented = get(doc, 'components.schemas.DeliveryBody') as { properties: Json; required?: string[] };
+    const receiver = await startReceiver();
+    try {
+      const sub = await api(t.url, 'POST', '/v1/subscriptions', { target_url: `${receiver.url}/doc`, events: ['vyora.*'] });
+      expect((await postHook(t.url, 'vyora', vyoraEvent())).status).toBe(200);
+      expect((await api(t.url, 'POST', `/v1/subscriptions/${String(get(sub.body, 'id'))}/test`, { type: 'vyora.call_completed' })).status).toBe(202);
+      const [real, sample] = (await receiver.waitFor(2)).map((r) => JSON.parse(r.body) as Json).sort((a) => ('test' in a ? 1 : -1));
+      expect(Object.keys(real ?? {}).sort()).toEqual([...(documented.required ?? [])].sort());
+      expect(Object.keys(sample ?? {}).sort()).toEqual(Object.keys(documented.properties).sort());
+      expect([real?.['source'], sample?.['source'], sample?.['test']]).toEqual(['default', 'test', true]);
+    } finally {
+      await receiver.close();
+    }
   });
 });

@@ -14,11 +14,8 @@ import { DeliveryBody } from './schemas/events';
  * relay itself (no CDN), under a content security policy that allows only them.
  */
 
-/**
- * What receivers get today (the contract's `source` arrives with storage's sources). Its id
- * puts it in the components, where `webhooks.delivery` refers to it.
- */
-export const DocumentedDeliveryBody = DeliveryBody.omit({ source: true, test: true }).meta({ id: 'DeliveryBody' });
+/** What receivers get. Its id puts it in the components, where `webhooks.delivery` refers to it. */
+export const DocumentedDeliveryBody = DeliveryBody.meta({ id: 'DeliveryBody' });
 
 type Json = Record<string, unknown>;
 

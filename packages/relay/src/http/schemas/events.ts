@@ -68,7 +68,7 @@ export const DeliveryBody = z
     provider: z.string(),
     source: EventSource,
     created_at: timestamp,
-    test: z.literal(true).optional(),
+    test: z.literal(true).optional().describe("Only on a subscription's test delivery: the provider documents' sample of the type asked for."),
     data: z.unknown().describe("The provider's payload."),
   });
 
