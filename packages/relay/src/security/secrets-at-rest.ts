@@ -10,8 +10,8 @@ import { existsSync } from 'node:fs';
  * SecretBox before storage sees them and revealed (from an in-memory cache) when used.
  *
  * The key: RELAY_ENCRYPTION_KEY when set; on SQLite otherwise a key file beside the database,
- * generated on first start. On PostgreSQL without the variable nothing is encrypted (as before
- * this round) until the first source is created, which needs it; several replicas must share
+ * generated on first start. On PostgreSQL without the variable nothing is encrypted (as with relays
+ * before encryption at rest) until the first source is created, which needs it; several replicas must share
  * one key, and a file on one machine cannot give them that.
  *
  * At start the key is checked against what is stored (a value sealed under another key stops

@@ -11,7 +11,7 @@ export interface SqliteMigration {
   sql: string;
 }
 
-/** The schema every relay before this round created (it recorded version 1). */
+/** The schema every relay created before migrations were numbered (it recorded version 1). */
 const INITIAL = `
 CREATE TABLE IF NOT EXISTS meta (
   key   TEXT PRIMARY KEY,
