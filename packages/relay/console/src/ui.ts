@@ -1,7 +1,7 @@
 import { html } from 'htm/preact';
 import { createContext, type ComponentChildren, type VNode } from 'preact';
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, type Api, type Me, type Source } from './api';
+import { ApiError, type Api, type Me, type Page, type Source } from './api';
 
 /** Shared pieces of every view: the signed-in session, async loading, errors, one-time secrets. */
 export interface Session {
@@ -170,6 +170,40 @@ export function ConfirmButton({
 
 export function StateBadge({ state }: { state: string }): VNode {
   return html`<span class=${`badge badge-${state}`}>${state}</span>`;
+}
+
+/** A list read page by page with a cursor ("Load more", never a count): what is loaded so far and how the last read went. */
+export interface Pages<T> {
+  items: T[];
+  /** For items that arrive another way (the live tail). */
+  setItems: (update: (prev: T[]) => T[]) => void;
+  cursor: string | null;
+  loading: boolean;
+  error: unknown;
+  /** Reads the first page (`null`) afresh, or the page after `cursor`, appending what is not shown yet. */
+  load: (cursor: string | null) => Promise<void>;
+}
+
+export function usePages<T extends { id: string | number }>(readPage: (cursor: string | null) => Promise<Page<T>>): Pages<T> {
+  const [items, setItems] = useState<T[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<unknown>(null);
+  const load = async (after: string | null): Promise<void> => {
+    setLoading(true);
+    setError(null);
+    try {
+      const page = await readPage(after);
+      // An item already shown (one the live tail added) is not shown twice.
+      setItems((prev) => (after ? [...prev, ...page.data.filter((e) => !prev.some((p) => p.id === e.id))] : page.data));
+      setCursor(page.next_cursor);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setLoading(false);
+    }
+  };
+  return { items, setItems, cursor, loading, error, load };
 }
 
 export function LoadMore({ cursor, loading, onMore }: { cursor: string | null | undefined; loading: boolean; onMore: () => void }): VNode | null {

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Delivery, Page, Query } from '../api';
 import { plural } from '../format';
 import { link, navigate } from '../router';
-import { ConfirmButton, ErrorBox, Field, LoadMore, Outcome, PageTitle, useAction, useSession } from '../ui';
+import { ConfirmButton, ErrorBox, Field, LoadMore, Outcome, PageTitle, useAction, usePages, useSession } from '../ui';
 import { Deliveries } from './event';
 import { FilterForm, filtersOf, type EventFilters } from './events';
 import { inputValue } from './forms';
@@ -24,29 +24,15 @@ export function DeadLetters({ query }: { query: URLSearchParams }): VNode {
   const subscription = query.get('subscription_id') ?? '';
   const [subDraft, setSubDraft] = useState(subscription);
   const [stateDraft, setStateDraft] = useState<string>(state);
-  const [items, setItems] = useState<Delivery[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
   const action = useAction();
 
   const selection: Query = { state, subscription_id: subscription, ...filters };
   const key = JSON.stringify(selection);
+  const { items, cursor, loading, error, load } = usePages<Delivery>((after) =>
+    api.get<Page<Delivery>>('v1/deliveries', { ...selection, limit: PAGE, cursor: after }),
+  );
   const filtered = Boolean(subscription || filters.provider || filters.type || filters.source);
 
-  const load = async (after: string | null): Promise<void> => {
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await api.get<Page<Delivery>>('v1/deliveries', { ...selection, limit: PAGE, cursor: after });
-      setItems((prev) => (after ? [...prev, ...page.data] : page.data));
-      setCursor(page.next_cursor);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setLoading(false);
-    }
-  };
   useEffect(() => {
     setSubDraft(subscription);
     setStateDraft(state);

@@ -6,7 +6,7 @@ import { EVENT_TYPES, PROVIDERS } from '../catalog';
 import { time } from '../format';
 import { link, navigate } from '../router';
 import { startTail, type TailStatus } from '../stream';
-import { ErrorBox, Field, LoadMore, PageTitle, sourceIds, useSession, useSources } from '../ui';
+import { ErrorBox, Field, LoadMore, PageTitle, sourceIds, usePages, useSession, useSources } from '../ui';
 import { inputValue } from './forms';
 
 /**
@@ -91,27 +91,12 @@ export function EventsView({ query }: { query: URLSearchParams }): VNode {
   const { api, signOut } = useSession();
   const filters = filtersOf(query);
   const key = `${filters.provider}|${filters.type}|${filters.source}`;
-  const [items, setItems] = useState<RelayEvent[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
+  const { items, setItems, cursor, loading, error, load } = usePages<RelayEvent>((after) =>
+    api.get<Page<RelayEvent>>('v1/events', { ...filters, limit: PAGE, cursor: after }),
+  );
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
   const [live, setLive] = useState(true);
   const [tail, setTail] = useState<{ status: TailStatus; detail?: string }>({ status: 'connecting' });
-
-  const load = async (after: string | null): Promise<void> => {
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await api.get<Page<RelayEvent>>('v1/events', { ...filters, limit: PAGE, cursor: after });
-      setItems((prev) => (after ? [...prev, ...page.data.filter((e) => !prev.some((p) => p.id === e.id))] : page.data));
-      setCursor(page.next_cursor);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setLoading(false);
-    }
-  };
 
   // The tail starts once the first page is shown, resuming after its newest event: an event
   // that arrives between the page and the stream is then streamed, not missed.

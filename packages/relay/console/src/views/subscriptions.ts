@@ -4,29 +4,15 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Page, Subscription } from '../api';
 import { excerpt, list, time } from '../format';
 import { link, navigate } from '../router';
-import { ErrorBox, LoadMore, PageTitle, SecretOnce, StateBadge, useAction, useSession } from '../ui';
+import { ErrorBox, LoadMore, PageTitle, SecretOnce, StateBadge, useAction, usePages, useSession } from '../ui';
 import { SubscriptionForm } from './subscription-form';
 
 /** Subscriptions: the list, and the form that creates one and shows its secret once. */
 export function SubscriptionsView(): VNode {
   const { api } = useSession();
-  const [items, setItems] = useState<Subscription[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
-  const load = async (after: string | null): Promise<void> => {
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await api.get<Page<Subscription>>('v1/subscriptions', { limit: 100, cursor: after });
-      setItems((prev) => (after ? [...prev, ...page.data] : page.data));
-      setCursor(page.next_cursor);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setLoading(false);
-    }
-  };
+  const { items, cursor, loading, error, load } = usePages<Subscription>((after) =>
+    api.get<Page<Subscription>>('v1/subscriptions', { limit: 100, cursor: after }),
+  );
   useEffect(() => void load(null), [api]);
 
   return html`<section>
