@@ -1,15 +1,12 @@
 import type { Browser } from 'playwright-core';
 import { api, eventually, get, startReceiver, startTestRelay, subscribe, TOKEN, type Receiver, type TestRelay } from '../support/harness';
-import { browserSuite, go, launchBrowser, needing, sharedAdminPage, type ConsolePage } from './support/browser';
+import { browserSuite, go, launchBrowser, sharedAdminPage, type ConsolePage } from './support/browser';
 
 /** Subscriptions in the console, in a real Chromium against a real relay: every action on one. */
 browserSuite('console in Chromium: subscriptions', () => {
   let relay: TestRelay;
   let receiver: Receiver;
   let browser: Browser;
-  const patchTest = needing('PATCH /v1/subscriptions/:id');
-  const rotateTest = needing('POST /v1/subscriptions/:id/rotate-secret');
-  const sendTest = needing('POST /v1/subscriptions/:id/test');
 
   beforeAll(async () => {
     [relay, receiver, browser] = await Promise.all([startTestRelay(), startReceiver(), launchBrowser()]);
@@ -80,7 +77,7 @@ browserSuite('console in Chromium: subscriptions', () => {
     expect(await page.locator(`[data-subscription-id="${id}"]`).count()).toBe(0);
   });
 
-  patchTest(
+  test(
     'edit: description, filter, rate limit and headers are saved with PATCH and shown back; a bad filter is refused by name',
     async () => {
       const sub = await subscribe(relay.url, `${receiver.url}/edit`, ['vyora.*']);
@@ -118,7 +115,7 @@ browserSuite('console in Chromium: subscriptions', () => {
     },
   );
 
-  patchTest('disable and enable: the status and the reason show, and the relay agrees', async () => {
+  test('disable and enable: the status and the reason show, and the relay agrees', async () => {
     const sub = await subscribe(relay.url, `${receiver.url}/toggle`, ['vyora.*']);
     const { page } = await openSub(sub.id);
     await page.getByRole('button', { name: 'Disable' }).click();
@@ -131,7 +128,7 @@ browserSuite('console in Chromium: subscriptions', () => {
     expect(await page.getByTestId('subscription').textContent()).not.toContain('disabled by PATCH');
   });
 
-  rotateTest('rotate: the new secret is shown once and is the one the relay now signs with', async () => {
+  test('rotate: the new secret is shown once and is the one the relay now signs with', async () => {
     const sub = await subscribe(relay.url, `${receiver.url}/rotate`, ['vyora.*']);
     const { page } = await openSub(sub.id);
     await page.getByRole('button', { name: 'Rotate secret' }).click();
@@ -147,7 +144,7 @@ browserSuite('console in Chromium: subscriptions', () => {
     expect(await page.getByTestId('secret-value').count()).toBe(0);
   });
 
-  sendTest('send a test event: the documents’ sample reaches the receiver marked test', async () => {
+  test('send a test event: the documents’ sample reaches the receiver marked test', async () => {
     const target = await startReceiver();
     try {
       const sub = await subscribe(relay.url, `${target.url}/test`, ['vyora.call_completed']);

@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { assertBuilt } from '../../support/child-relay';
 
 /**
  * The browser tests' scaffolding: Debian's Chromium driven by playwright-core (the tests say by
@@ -39,43 +37,6 @@ export function launchBrowser(): Promise<Browser> {
       '--no-first-run',
     ],
   });
-}
-
-/** The endpoints a test may need that today's relay may not have yet. */
-export type Endpoint =
-  | 'GET /v1/me'
-  | 'GET /v1/stats'
-  | 'GET /v1/sources'
-  | 'GET /v1/tokens'
-  | 'GET /v1/events/stream'
-  | 'PATCH /v1/subscriptions/:id'
-  | 'POST /v1/subscriptions/:id/rotate-secret'
-  | 'POST /v1/subscriptions/:id/test';
-
-let probed: Partial<Record<Endpoint, number>> | undefined;
-
-/** Which endpoints the built relay answers 404 for, asked once per test file (in a child process, because jest picks skips synchronously). */
-function probe(): Partial<Record<Endpoint, number>> {
-  if (probed) return probed;
-  if (!CHROMIUM) return (probed = {});
-  assertBuilt();
-  const out = execFileSync(process.execPath, [join(__dirname, 'probe-relay.js')], { encoding: 'utf8', timeout: 30_000 });
-  const last = out.trim().split('\n').pop() ?? '{}';
-  return (probed = JSON.parse(last) as Partial<Record<Endpoint, number>>);
-}
-
-/**
- * `test` when the relay has every endpoint named, else `test.skip`, with the endpoints in the
- * test's name and the reason printed, so the test runs by itself once the endpoint lands.
- */
-export function needing(...endpoints: Endpoint[]): (name: string, fn: () => Promise<void>, timeout?: number) => void {
-  const missing = endpoints.filter((e) => probe()[e] === 404);
-  return (name, fn, timeout) => {
-    const full = `${name} (needs ${endpoints.join(', ')})`;
-    if (missing.length === 0) return test(full, fn, timeout);
-    process.stdout.write(`skipped: "${name}": the relay answers 404 for ${missing.join(', ')}\n`);
-    return test.skip(full, fn, timeout);
-  };
 }
 
 export interface ConsolePage {
