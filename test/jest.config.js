@@ -1,8 +1,8 @@
 // The journeys (npm run test:e2e): real parts end to end, kept out of the plain `npm test`.
 // They share the root config's transform and module mapping, run one file at a time in this
-// process (each starts servers, n8n among them, and prints its steps as they happen), and
-// probe once which relay routes and sandbox features exist (global-setup.ts); n8n's packed
-// packages are shared by the n8n journeys and removed at the end (global-teardown.ts).
+// process (each starts servers, n8n among them, and prints its steps as they happen); n8n's
+// packed packages are shared by the n8n journeys through a run folder (global-setup.ts) and
+// removed at the end (global-teardown.ts).
 /** @type {import('jest').Config} */
 const root = require('../jest.config.js');
 

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signWebhook, standardWebhookHeaders } from '../packages/core/src';
 import { callsOfBothKinds } from './support/calls';
-import { missing } from './support/features';
 import { postingWorkflow, prepareN8n, startN8n, type N8nServer, type PreparedN8n } from './support/n8n';
 import { startParts, RELAY_TOKEN, type Parts } from './support/parts';
 import { json, startReceiver, type Received, type Receiver } from './support/receiver';
@@ -31,7 +30,6 @@ const hookId = (workflow: string): string => `${workflow}-hook`;
 const CRED = { relay: { id: 'cbJourneyRelay01', name: 'Relay' }, aila: { id: 'cbJourneyAilaKey', name: 'Aila sandbox' } };
 const CHOSEN = ['Interested', 'Callback Requested'];
 const MIN_SECONDS = 30;
-const noFilters = missing(['filter']);
 
 describe('journey 2: the Vyora and Aila triggers inside a running n8n', () => {
   const j = journey('n8n');
@@ -71,7 +69,7 @@ describe('journey 2: the Vyora and Aila triggers inside a running n8n', () => {
         { type: 'CUSTOM.ailaTrigger', webhookId: hookId(AILA), parameters: { organization_id: parts.sandbox.aila.organizationId, events: ['call.completed'], options: {} }, credentials: { ailaApi: CRED.aila } },
         post(AILA),
       ),
-      ...(noFilters ? [] : [relayTrigger(FILTERED, { events: ['all_processing_completed'], filters: { classifications: CHOSEN.join(', '), min_duration_seconds: MIN_SECONDS } })]),
+      relayTrigger(FILTERED, { events: ['all_processing_completed'], filters: { classifications: CHOSEN.join(', '), min_duration_seconds: MIN_SECONDS } }),
     ];
     const credentials = [
       { id: CRED.relay.id, name: CRED.relay.name, type: 'vyoraRelayApi', data: { relayUrl: parts.relayUrl, apiToken: RELAY_TOKEN } },
@@ -180,8 +178,8 @@ describe('journey 2: the Vyora and Aila triggers inside a running n8n', () => {
     });
   });
 
-  (noFilters ? it.skip : it)(
-    noFilters ? `a filtered Vyora Trigger runs only for the calls its filters describe (skipped: this checkout lacks ${noFilters})` : 'a filtered Vyora Trigger runs only for the calls its filters describe',
+  it(
+    'a filtered Vyora Trigger runs only for the calls its filters describe',
     async () => {
       const sb = (parts as Parts).sandbox;
       const receiver = rx as Receiver;
@@ -215,7 +213,7 @@ describe('journey 2: the Vyora and Aila triggers inside a running n8n', () => {
 
   it('deactivation removes the subscription and the Aila registration; stopping n8n leaves an active workflow registered, found again at the next start', async () => {
     const server = n8n as N8nServer;
-    const toDeactivate = [VYORA, AILA, ...(noFilters ? [] : [FILTERED])];
+    const toDeactivate = [VYORA, AILA, FILTERED];
     for (const id of toDeactivate) await j.step(`deactivate ${id} through n8n's REST API`, () => server.deactivate(id));
 
     await j.step("the relay no longer has the deactivated workflows' subscriptions", async () => {

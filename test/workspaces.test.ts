@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vyoraApp from '../packages/zapier/vyora/src/index';
 import { runner } from '../packages/zapier/common/test-support/zapier';
-import { describeIf } from './support/features';
 import { postingWorkflow, prepareN8n, startN8n, type N8nServer } from './support/n8n';
 import { startParts, RELAY_TOKEN, type Parts } from './support/parts';
 import { json, startReceiver, type Receiver } from './support/receiver';
@@ -29,7 +28,7 @@ interface Client {
   calls: string[];
 }
 
-describeIf(['sources', 'tokens'], "journey 6: two client workspaces, each client's n8n trigger with its own scoped token", () => {
+describe("journey 6: two client workspaces, each client's n8n trigger with its own scoped token", () => {
   const j = journey('workspaces');
   const zap = runner(vyoraApp);
   let work = '';
