@@ -3,24 +3,14 @@ import { DatabaseSync } from 'node:sqlite';
 import { SECRET_QUERIES, secretFields, updateSecretSql, type Row } from './rows';
 import { DatabaseInUseError, type SecretsSession } from './secrets-session';
 import { forgetReplacedValues } from './sqlite-admin';
+import { lockExclusively } from './sqlite-lock';
 import { migrateSqlite } from './sqlite-migrate';
 import type { SecretField } from './types';
 
-/** SQLITE_BUSY: another connection holds a lock that conflicts with the one asked for. */
-const SQLITE_BUSY = 5;
-
-function isBusy(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && (e as { errcode?: unknown }).errcode === SQLITE_BUSY;
-}
-
 /**
- * How a rekey knows no relay runs on the file: it asks SQLite for an exclusive lock and keeps
- * it. A relay's connection (WAL mode) holds a shared lock on the database file from its first
- * read until it closes, idle or not, so the exclusive lock is refused while any relay has the
- * file open, in this process or another; the operating system drops a dead process's locks,
- * so a relay that crashed leaves nothing behind to clear by hand (a pid file would, and could
- * name a pid reused by another program). Held to the end of the session (locking_mode
- * EXCLUSIVE), the lock also keeps a relay from starting halfway through.
+ * How a rekey knows no relay runs on the file: it takes the file's exclusive lock
+ * (lockExclusively) and keeps it to the end of the session, which also keeps a relay from
+ * starting halfway through.
  */
 export function openSqliteSecretsSession(path: string): SecretsSession {
   // Opening would create an empty database: a mistyped path must be named instead.
@@ -28,13 +18,7 @@ export function openSqliteSecretsSession(path: string): SecretsSession {
   const db = new DatabaseSync(path);
   let done = false;
   try {
-    db.exec('PRAGMA busy_timeout = 0');
-    db.exec('PRAGMA locking_mode = EXCLUSIVE');
-    try {
-      db.exec('BEGIN EXCLUSIVE');
-      db.exec('COMMIT');
-    } catch (e) {
-      if (!isBusy(e)) throw e;
+    if (!lockExclusively(db)) {
       throw new DatabaseInUseError(
         `the database ${path} is in use: a relay (or another rekey) has it open. Stop the relay first; its secrets cannot change under a running relay, which keeps the old key in memory`,
       );

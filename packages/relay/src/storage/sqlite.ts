@@ -21,6 +21,7 @@ import {
   type Row,
 } from './rows';
 import { SqliteAdmin, type SqliteDb } from './sqlite-admin';
+import { isBusy, lockExclusively } from './sqlite-lock';
 import { migrateSqlite } from './sqlite-migrate';
 import { pruneSqlite } from './sqlite-retention';
 import {
@@ -59,7 +60,6 @@ import {
 } from './types';
 
 const MAX_CLAIM_BYTES = 8 * 1024 * 1024;
-const SQLITE_BUSY = 5;
 /**
  * WAL pages between automatic checkpoints (SQLite's default is 1000). A checkpoint runs
  * inside the commit that crosses the mark and stalls every webhook waiting on it; a quarter
@@ -119,23 +119,13 @@ function inUseMessage(path: string): string {
 }
 
 /**
- * One relay per SQLite file. A relay's connections (WAL mode) hold a shared lock on the file
- * from their first read until they close, so an exclusive lock taken for a moment here is
- * refused while any other process has the file open: a second relay started by mistake
- * (`npm start` twice, a second port) is stopped before it releases the first one's leases
- * as if their owner had died. The operating system drops a dead process's locks, so a crash
- * leaves nothing to clear by hand.
+ * One relay per SQLite file: a second relay started on it by mistake (`npm start` twice, a
+ * second port) is stopped before it releases the first one's leases as if their owner had died.
  */
 function assertNotInUse(path: string): void {
   const probe = new DatabaseSync(path);
   try {
-    probe.exec('PRAGMA busy_timeout = 0');
-    probe.exec('PRAGMA locking_mode = EXCLUSIVE');
-    probe.exec('BEGIN EXCLUSIVE');
-    probe.exec('COMMIT');
-  } catch (e) {
-    if ((e as { errcode?: unknown }).errcode === SQLITE_BUSY) throw new Error(inUseMessage(path));
-    throw e;
+    if (!lockExclusively(probe)) throw new Error(inUseMessage(path));
   } finally {
     probe.close();
   }
@@ -192,7 +182,7 @@ export class SqliteStorage implements RelayStorage, SqliteDb {
     } catch (e) {
       this.#db.close();
       // SQLITE_BUSY before anything else ran: someone took the file between the check and now.
-      if ((e as { errcode?: unknown }).errcode === SQLITE_BUSY) throw new Error(inUseMessage(options.path));
+      if (isBusy(e)) throw new Error(inUseMessage(options.path));
       throw e;
     }
     this.#db.exec('PRAGMA synchronous = FULL');
